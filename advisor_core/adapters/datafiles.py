@@ -1,0 +1,307 @@
+"""Loaders for the versioned data files in ``advisor_core/data``.
+
+Every problem raises :class:`DataFileError` naming the file and the field, for example
+``questionnaire_v1.yaml: items[age].age_bands[2].points: must be a whole number``.
+"""
+
+from __future__ import annotations
+
+import functools
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from advisor_core.errors import DataFileError
+
+from advisor_core.domain.levels import RiskLevel, RiskRating
+from advisor_core.domain.products import Catalog, DepositRates, Liquidity, Product, ProductType
+from advisor_core.domain.questionnaire import (
+    AgeBand,
+    GoalsQuestion,
+    Item,
+    ItemGroup,
+    NumericBand,
+    NumericMapping,
+    NumericUnit,
+    Option,
+    Questionnaire,
+    ScoreBand,
+)
+
+DATA_PACKAGE = "advisor_core.data"
+QUESTIONNAIRE_FILE = "questionnaire_v1.yaml"
+CATALOG_FILE = "catalog_v1.yaml"
+TOTAL_POINTS = 100
+
+
+class _Reader:
+    """Reads fields out of parsed YAML, raising DataFileError with the field's path."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def fail(self, field: str, problem: str) -> DataFileError:
+        return DataFileError(self.path, field, problem)
+
+    def mapping(self, value: Any, field: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(field, "must be a mapping")
+        return value
+
+    def seq(self, value: Any, field: str, *, allow_empty: bool = False) -> list[Any]:
+        if not isinstance(value, list) or (not value and not allow_empty):
+            raise self.fail(field, "must be a non-empty list")
+        return value
+
+    def text(self, data: dict[str, Any], key: str, field: str) -> str:
+        value = data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(f"{field}.{key}", "must be non-empty text")
+        return value
+
+    def integer(self, data: dict[str, Any], key: str, field: str) -> int:
+        value = data.get(key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(f"{field}.{key}", "must be a whole number")
+        return value
+
+    def decimal(self, data: dict[str, Any], key: str, field: str) -> Decimal:
+        value = data.get(key)
+        if isinstance(value, bool) or value is None:
+            raise self.fail(f"{field}.{key}", "must be a number")
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            raise self.fail(f"{field}.{key}", f"{value!r} is not a number") from None
+
+    def choice(self, data: dict[str, Any], key: str, field: str, enum_type: Any) -> Any:
+        value = data.get(key)
+        try:
+            return enum_type(value)
+        except ValueError:
+            allowed = ", ".join(str(m.value) for m in enum_type)
+            raise self.fail(f"{field}.{key}", f"{value!r} is not one of {allowed}") from None
+
+    def keywords(self, data: dict[str, Any], field: str) -> tuple[str, ...]:
+        words = data.get("keywords", [])
+        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            raise self.fail(f"{field}.keywords", "must be a list of non-empty texts")
+        return tuple(w.lower() for w in words)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except FileNotFoundError:
+        raise DataFileError(str(path), "(file)", "not found") from None
+    except yaml.YAMLError as exc:
+        raise DataFileError(str(path), "(file)", f"not valid YAML: {exc}") from None
+
+
+def _default_path(name: str) -> Path:
+    return Path(str(resources.files(DATA_PACKAGE).joinpath(name)))
+
+
+# ---------------------------------------------------------------- questionnaire
+
+
+def load_questionnaire(path: Path | str | None = None) -> Questionnaire:
+    file = Path(path) if path is not None else _default_path(QUESTIONNAIRE_FILE)
+    r = _Reader(file.name)
+    data = r.mapping(_read_yaml(file), "(top)")
+    version = r.text(data, "version", "(top)")
+    bands = _score_bands(r, data.get("bands"))
+    knowledge = r.seq(data.get("knowledge_points"), "knowledge_points")
+    if not all(isinstance(p, int) and not isinstance(p, bool) for p in knowledge) or len(knowledge) != 3:
+        raise r.fail("knowledge_points", "must be three whole numbers (0, 1, 2 correct)")
+    items = tuple(_item(r, raw, i) for i, raw in enumerate(r.seq(data.get("items"), "items")))
+    _check_unique(r, [i.key for i in items], "items[].key")
+    _check_unique(r, [i.slot for i in items], "items[].slot")
+    knowledge_items = [i for i in items if i.group is ItemGroup.KNOWLEDGE]
+    for item in knowledge_items:
+        if sum(o.correct for o in item.options) != 1:
+            raise r.fail(f"items[{item.key}].options", "a knowledge item needs exactly one correct option")
+    total = sum(i.max_points for i in items if i.group is not ItemGroup.KNOWLEDGE) + max(knowledge)
+    if total != TOTAL_POINTS:
+        raise r.fail("items", f"maximum points add up to {total}, not {TOTAL_POINTS}")
+    goals = _goals(r, r.mapping(data.get("goals"), "goals"))
+    return Questionnaire(version, items, goals, bands, tuple(knowledge))
+
+
+def _score_bands(r: _Reader, raw: Any) -> tuple[ScoreBand, ...]:
+    bands = []
+    expected_min = 0
+    for i, entry in enumerate(r.seq(raw, "bands")):
+        field = f"bands[{i}]"
+        entry = r.mapping(entry, field)
+        level = r.choice(entry, "level", field, lambda v: RiskLevel.parse(str(v)))
+        low, high = r.integer(entry, "min", field), r.integer(entry, "max", field)
+        if low != expected_min or high < low:
+            raise r.fail(field, f"bands must run contiguously from 0; expected min {expected_min}")
+        bands.append(ScoreBand(level, low, high))
+        expected_min = high + 1
+    if expected_min != TOTAL_POINTS + 1:
+        raise r.fail("bands", f"bands must end at {TOTAL_POINTS}")
+    return tuple(bands)
+
+
+def _item(r: _Reader, raw: Any, index: int) -> Item:
+    raw = r.mapping(raw, f"items[{index}]")
+    key = raw.get("key") if isinstance(raw.get("key"), str) else str(index)
+    field = f"items[{key}]"
+    r.text(raw, "key", field)
+    group = r.choice(raw, "group", field, ItemGroup)
+    common = dict(
+        key=key,
+        number=str(raw.get("number", "")),
+        slot=r.text(raw, "slot", field),
+        group=group,
+        question=r.text(raw, "question", field),
+        why=r.text(raw, "why", field),
+    )
+    if raw.get("kind") == "age":
+        return Item(**common, age_bands=_age_bands(r, raw.get("age_bands"), f"{field}.age_bands"))
+    options = _options(r, raw.get("options"), f"{field}.options", scored=True)
+    if group is not ItemGroup.KNOWLEDGE:
+        points = [o.points for o in options]
+        if points != sorted(points):
+            raise r.fail(f"{field}.options", "options must be ordered from the fewest points to the most")
+    numeric = None
+    if "numeric" in raw:
+        numeric = _numeric(r, r.mapping(raw["numeric"], f"{field}.numeric"), f"{field}.numeric",
+                           {o.id for o in options})
+    return Item(**common, options=options, numeric=numeric)
+
+
+def _options(r: _Reader, raw: Any, field: str, *, scored: bool) -> tuple[Option, ...]:
+    options = []
+    for i, entry in enumerate(r.seq(raw, field)):
+        entry = r.mapping(entry, f"{field}[{i}]")
+        option_id = r.text(entry, "id", f"{field}[{i}]")
+        sub = f"{field}[{option_id}]"
+        options.append(Option(
+            id=option_id,
+            label=r.text(entry, "label", sub),
+            points=r.integer(entry, "points", sub) if scored else 0,
+            keywords=r.keywords(entry, sub),
+            correct=bool(entry.get("correct", False)),
+        ))
+    _check_unique(r, [o.id for o in options], f"{field}[].id")
+    return tuple(options)
+
+
+def _numeric(r: _Reader, raw: dict[str, Any], field: str, option_ids: set[str]) -> NumericMapping:
+    unit = r.choice(raw, "unit", field, NumericUnit)
+    bands = []
+    entries = r.seq(raw.get("bands"), f"{field}.bands")
+    for i, entry in enumerate(entries):
+        sub = f"{field}.bands[{i}]"
+        entry = r.mapping(entry, sub)
+        option = r.text(entry, "option", sub)
+        if option not in option_ids:
+            raise r.fail(f"{sub}.option", f"{option!r} is not an option of this item")
+        below = r.decimal(entry, "below", sub) if "below" in entry else None
+        up_to = r.decimal(entry, "up_to", sub) if "up_to" in entry else None
+        if below is not None and up_to is not None:
+            raise r.fail(sub, "give either 'below' or 'up_to', not both")
+        bands.append(NumericBand(option, below, up_to))
+    if bands[-1].below is not None or bands[-1].up_to is not None:
+        raise r.fail(f"{field}.bands", "the last band must have no bound (it takes the rest)")
+    return NumericMapping(unit, tuple(bands))
+
+
+def _age_bands(r: _Reader, raw: Any, field: str) -> tuple[AgeBand, ...]:
+    bands = []
+    for i, entry in enumerate(r.seq(raw, field)):
+        sub = f"{field}[{i}]"
+        entry = r.mapping(entry, sub)
+        bands.append(AgeBand(r.integer(entry, "min", sub), r.integer(entry, "max", sub),
+                             r.integer(entry, "points", sub)))
+    for before, after in zip(bands, bands[1:]):
+        if after.min != before.max + 1:
+            raise r.fail(field, "age bands must be contiguous")
+    return tuple(bands)
+
+
+def _goals(r: _Reader, raw: dict[str, Any]) -> GoalsQuestion:
+    return GoalsQuestion(
+        slot=r.text(raw, "slot", "goals"),
+        question=r.text(raw, "question", "goals"),
+        why=r.text(raw, "why", "goals"),
+        options=_options(r, raw.get("options"), "goals.options", scored=False),
+    )
+
+
+def _check_unique(r: _Reader, values: list[str], field: str) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise r.fail(field, f"{value!r} appears twice")
+        seen.add(value)
+
+
+# ---------------------------------------------------------------- catalog
+
+
+def load_catalog(path: Path | str | None = None) -> Catalog:
+    file = Path(path) if path is not None else _default_path(CATALOG_FILE)
+    r = _Reader(file.name)
+    data = r.mapping(_read_yaml(file), "(top)")
+    version = r.text(data, "version", "(top)")
+    rates_raw = r.mapping(data.get("deposit_rates"), "deposit_rates")
+    rates = DepositRates(
+        demand_rate=r.decimal(rates_raw, "demand_rate", "deposit_rates"),
+        deposit_plus_multiple=r.decimal(rates_raw, "deposit_plus_multiple", "deposit_rates"),
+        deposit_plus_bonus_rate=r.decimal(rates_raw, "deposit_plus_bonus_rate", "deposit_rates"),
+        bonus_after_months=r.integer(rates_raw, "bonus_after_months", "deposit_rates"),
+        deposit_insurance_limit=r.decimal(rates_raw, "deposit_insurance_limit", "deposit_rates"),
+        offer_above_balance=r.decimal(rates_raw, "offer_above_balance", "deposit_rates"),
+    )
+    products = []
+    for i, raw in enumerate(r.seq(data.get("products"), "products")):
+        raw = r.mapping(raw, f"products[{i}]")
+        pid = raw.get("id") if isinstance(raw.get("id"), str) else str(i)
+        field = f"products[{pid}]"
+        low = r.decimal(raw, "return_low", field)
+        high = r.decimal(raw, "return_high", field)
+        if low > high:
+            raise r.fail(f"{field}.return_low", "must not exceed return_high")
+        minimum = r.decimal(raw, "minimum_amount", field)
+        if minimum < 0:
+            raise r.fail(f"{field}.minimum_amount", "must not be negative")
+        goals = r.seq(raw.get("goals", []), f"{field}.goals", allow_empty=True)
+        products.append(Product(
+            id=r.text(raw, "id", field),
+            name=r.text(raw, "name", field),
+            type=r.choice(raw, "type", field, ProductType),
+            risk_rating=r.choice(raw, "risk_rating", field, lambda v: RiskRating.parse(str(v))),
+            minimum_amount=minimum,
+            horizon_months=r.integer(raw, "horizon_months", field),
+            liquidity=r.choice(raw, "liquidity", field, Liquidity),
+            return_low=low,
+            return_high=high,
+            goals=tuple(str(g) for g in goals),
+            description=r.text(raw, "description", field),
+            audience=str(raw.get("audience", "customer")),
+            min_total_assets=r.decimal(raw, "min_total_assets", field) if "min_total_assets" in raw else Decimal(0),
+        ))
+    _check_unique(r, [p.id for p in products], "products[].id")
+    return Catalog(version, tuple(products), rates)
+
+
+@functools.lru_cache(maxsize=1)
+def default_questionnaire() -> Questionnaire:
+    """The packaged questionnaire, read once on first use (never at import)."""
+    return load_questionnaire()
+
+
+@functools.lru_cache(maxsize=1)
+def default_catalog() -> Catalog:
+    """The packaged product catalog, read once on first use (never at import)."""
+    return load_catalog()
+
+

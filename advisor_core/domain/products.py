@@ -1,0 +1,86 @@
+"""The product catalog: what the bank offers and how risky each product is."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from decimal import Decimal
+
+from advisor_core.domain.levels import RiskRating
+from advisor_core.errors import UnknownProductError
+
+
+class ProductType(str, enum.Enum):
+    DEPOSIT = "deposit"
+    STRUCTURED_DEPOSIT = "structured_deposit"
+    BANK_WEALTH = "bank_wealth"
+    FUND = "fund"
+    FUND_PLAN = "fund_plan"
+    LOAN = "loan"
+
+    @property
+    def never_sold_above_level(self) -> bool:
+        """Bank wealth products and structured deposits are never sold above level [BANK]."""
+        return self in (ProductType.BANK_WEALTH, ProductType.STRUCTURED_DEPOSIT)
+
+
+class Liquidity(str, enum.Enum):
+    DAILY = "daily"          # money back the same or next day
+    T_PLUS_3 = "t_plus_3"    # a few working days
+    FIXED_TERM = "fixed_term"
+
+    @property
+    def words(self) -> str:
+        return {
+            Liquidity.DAILY: "you can take money out any working day",
+            Liquidity.T_PLUS_3: "redemptions usually arrive within a few working days",
+            Liquidity.FIXED_TERM: "the money is locked until the term ends",
+        }[self]
+
+
+@dataclass(frozen=True)
+class Product:
+    id: str
+    name: str
+    type: ProductType
+    risk_rating: RiskRating
+    minimum_amount: Decimal
+    horizon_months: int            # the shortest holding period the product is designed for
+    liquidity: Liquidity
+    return_low: Decimal            # illustrative annual return range in percent, never promised
+    return_high: Decimal
+    goals: tuple[str, ...]
+    description: str
+    audience: str = "customer"     # "advisor": an advisor-facing cross-sell only
+    min_total_assets: Decimal = Decimal(0)
+
+    @property
+    def return_range_words(self) -> str:
+        return (f"illustrative {self.return_low}% to {self.return_high}% a year, "
+                "not guaranteed")
+
+
+@dataclass(frozen=True)
+class DepositRates:
+    demand_rate: Decimal              # percent a year on a demand (current) account
+    deposit_plus_multiple: Decimal    # deposit-plus pays this multiple of the demand rate
+    deposit_plus_bonus_rate: Decimal  # extra percent a year once held long enough
+    bonus_after_months: int
+    deposit_insurance_limit: Decimal
+    offer_above_balance: Decimal      # deposit-plus is offered above this demand balance
+
+
+@dataclass(frozen=True)
+class Catalog:
+    version: str
+    products: tuple[Product, ...]
+    rates: DepositRates
+
+    def get(self, product_id: str) -> Product:
+        for product in self.products:
+            if product.id == product_id:
+                return product
+        raise UnknownProductError(product_id)
+
+    def __contains__(self, product_id: object) -> bool:
+        return any(p.id == product_id for p in self.products)

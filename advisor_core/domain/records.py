@@ -1,0 +1,109 @@
+"""Plain records that cross the boundary between the domain and persistence.
+
+Frozen dataclasses only; the SQLAlchemy mapping lives in ``advisor_core.adapters``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Holding:
+    product_id: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Customer:
+    """A bank customer as the advisor sees them (synthetic in the demo book)."""
+
+    customer_id: str
+    display_name: str
+    birth_date: dt.date
+    demand_balance: Decimal
+    investable_assets: Decimal
+    total_assets: Decimal
+    mortgage_start: dt.date | None = None
+    children_ages: tuple[int, ...] = ()
+    monthly_transactions: int = 0
+    holdings: tuple[Holding, ...] = ()
+
+    def age_on(self, day: dt.date) -> int:
+        years = day.year - self.birth_date.year
+        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years
+
+
+@dataclass(frozen=True)
+class CapRecord:
+    code: str          # e.g. "lowest_category", "short_horizon"
+    level: str         # the level the cap allows at most, "C1".."C5"
+    explanation: str   # plain words, shown to the customer
+
+
+@dataclass(frozen=True)
+class AssessmentRecord:
+    """One completed questionnaire attempt. Append-only: never updated or deleted."""
+
+    assessment_id: str
+    customer_id: str | None          # None for an anonymous customer
+    conversation_id: str
+    channel: str
+    questionnaire_version: str
+    answers: dict[str, object]       # slot name -> option id (or age as int, goals as list)
+    item_points: dict[str, int]      # item key -> points
+    total_score: int
+    capacity_score: int
+    willingness_score: int
+    caps: tuple[CapRecord, ...]
+    level: str
+    lowest_category: bool
+    age_at_assessment: int
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class RecommendedItem:
+    product_id: str
+    risk_rating: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RecommendationRecord:
+    recommendation_id: str
+    customer_id: str | None
+    conversation_id: str
+    assessment_id: str | None
+    level: str
+    items: tuple[RecommendedItem, ...]
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class SuitabilityEvent:
+    """A warning shown, a confirmation given, or a refusal - the whole exchange is kept."""
+
+    event_id: str
+    customer_id: str | None
+    conversation_id: str
+    kind: str                # "warning" | "confirmation" | "refusal"
+    product_id: str
+    product_rating: str
+    customer_level: str
+    text: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class HandoffTicket:
+    ticket_id: str
+    customer_id: str | None
+    conversation_id: str
+    summary: str
+    status: str              # "open" | "closed"
+    created_at: dt.datetime

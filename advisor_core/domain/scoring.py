@@ -1,0 +1,211 @@
+"""Scoring a completed questionnaire into a risk level, with every cap of spec section 2."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from advisor_core.domain.levels import RiskLevel
+from advisor_core.domain.questionnaire import Item, ItemGroup, Questionnaire
+from advisor_core.errors import (
+    AgeOutOfRangeError,
+    MissingAnswerError,
+    UnderageError,
+    UnknownOptionError,
+)
+
+ADULT_AGE = 18
+MAX_AGE = 120
+AGE_REVIEW = 65   # cap C3, and R4+ needs human review
+AGE_SENIOR = 70   # cap C2
+
+# Answers the caps look at (option ids of the v1 questionnaire).
+NO_INCOME = ("income_source", "none")
+NO_LOSS = ("loss_tolerance", "none")
+SHORT_HORIZON = ("horizon", "lt_1y")
+DEPOSITS_ONLY = ("experience", "deposits_only")
+SMALL_LOSS_OPTIONS = ("none", "le_5")  # item 11 <= 5%
+CONTRADICTING_OBJECTIVE_POINTS = 7       # item 10 >= 7 points
+CONTRADICTING_TRADEOFF_POINTS = 8        # item 13 >= 8 points
+
+
+@dataclass(frozen=True)
+class Cap:
+    code: str
+    level: RiskLevel
+    explanation: str
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    questionnaire_version: str
+    answers: dict[str, object]       # normalised answers, slot -> value
+    item_points: dict[str, int]      # item key -> points ("knowledge" for 8a+8b)
+    total: int
+    capacity: int                    # 0-100
+    willingness: int                 # 0-100
+    band_level: RiskLevel            # the level of the total alone
+    caps: tuple[Cap, ...]            # every cap that fired
+    level: RiskLevel
+    lowest_category: bool
+    age: int
+
+    @property
+    def explanation(self) -> list[str]:
+        lines = [f"Your answers scored {self.total} out of 100, which on its own is level "
+                 f"{self.band_level.name}."]
+        lines += [cap.explanation for cap in self.caps]
+        lines.append(f"Your final level is {self.level.name}.")
+        return lines
+
+    @property
+    def needs_human_review_from(self) -> int | None:
+        """R4+ products need a human review for customers aged 65 and over."""
+        return 4 if self.age >= AGE_REVIEW else None
+
+
+def normalise_answers(q: Questionnaire, answers: Mapping[str, object]) -> dict[str, object]:
+    """Check every answer against the questionnaire; return slot -> clean value.
+
+    Raises MissingAnswerError, UnknownOptionError, AgeOutOfRangeError, UnderageError.
+    """
+    clean: dict[str, object] = {}
+    for item in q.items:
+        value = answers.get(item.slot)
+        if value is None or value == "":
+            raise MissingAnswerError(item.slot)
+        if item.is_age:
+            age = _age(item, value)
+            if age < ADULT_AGE:
+                raise UnderageError(age)
+            clean[item.slot] = age
+        else:
+            if not isinstance(value, str) or value not in item.option_ids:
+                raise UnknownOptionError(item.slot, value, item.option_ids)
+            clean[item.slot] = value
+    clean[q.goals.slot] = _goals(q, answers.get(q.goals.slot))
+    return clean
+
+
+def _age(item: Item, value: object) -> int:
+    if isinstance(value, bool):
+        raise AgeOutOfRangeError(item.slot, value)
+    try:
+        number = Decimal(str(value).strip())
+    except Exception:
+        raise AgeOutOfRangeError(item.slot, value) from None
+    if number != number.to_integral_value() or not 0 <= number <= MAX_AGE:
+        raise AgeOutOfRangeError(item.slot, value)
+    return int(number)
+
+
+def _goals(q: Questionnaire, value: object) -> list[str]:
+    if value is None or value == "" or value == []:
+        raise MissingAnswerError(q.goals.slot)
+    goals = [value] if isinstance(value, str) else value
+    if not isinstance(goals, (list, tuple)):
+        raise UnknownOptionError(q.goals.slot, value, q.goals.option_ids)
+    for goal in goals:
+        if goal not in q.goals.option_ids:
+            raise UnknownOptionError(q.goals.slot, goal, q.goals.option_ids)
+    ordered = [g for g in q.goals.option_ids if g in goals]
+    if "none" in ordered and len(ordered) > 1:
+        ordered.remove("none")
+    return ordered
+
+
+def has_contradiction(q: Questionnaire, answers: Mapping[str, object]) -> bool:
+    """Spec 2.6: item 11 <= 5% while item 10 >= 7 points or item 13 >= 8 points."""
+    loss = answers.get(q.item("loss_tolerance").slot)
+    if loss not in SMALL_LOSS_OPTIONS:
+        return False
+    return (_points_of(q, "objective", answers) >= CONTRADICTING_OBJECTIVE_POINTS
+            or _points_of(q, "return_tradeoff", answers) >= CONTRADICTING_TRADEOFF_POINTS)
+
+
+def _points_of(q: Questionnaire, key: str, answers: Mapping[str, object]) -> int:
+    item = q.item(key)
+    value = answers.get(item.slot)
+    if isinstance(value, str) and value in item.option_ids:
+        return item.option(value).points
+    return 0
+
+
+def _scaled(points: int, maximum: int) -> int:
+    return int((Decimal(points) * 100 / Decimal(maximum)).quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def score(q: Questionnaire, answers: Mapping[str, object]) -> ScoreResult:
+    """Score a full set of answers. The dialogue re-asks item 11 once on a contradiction
+    before calling this; a contradiction still present here is resolved by the lower reading."""
+    clean = normalise_answers(q, answers)
+    points: dict[str, int] = {}
+    for item in q.items:
+        if item.group is ItemGroup.KNOWLEDGE:
+            continue
+        value = clean[item.slot]
+        if item.is_age:
+            points[item.key] = next(b.points for b in item.age_bands if b.min <= int(value) <= b.max)
+        else:
+            points[item.key] = item.option(str(value)).points
+    correct = sum(1 for i in q.items if i.group is ItemGroup.KNOWLEDGE
+                  and i.option(str(clean[i.slot])).correct)
+    points["knowledge"] = q.knowledge_points[correct]
+
+    caps: list[Cap] = []
+    contradiction = has_contradiction(q, clean)
+    if contradiction:
+        # The lower reading counts: the bold answers score no more than the loss answer.
+        ceiling = points["loss_tolerance"]
+        for key in ("objective", "return_tradeoff"):
+            points[key] = min(points[key], ceiling)
+
+    total = sum(points.values())
+    capacity_items = [i for i in q.items if i.group is ItemGroup.CAPACITY]
+    willingness_items = [i for i in q.items if i.group is ItemGroup.WILLINGNESS]
+    capacity = _scaled(sum(points[i.key] for i in capacity_items), sum(i.max_points for i in capacity_items))
+    willingness = _scaled(sum(points[i.key] for i in willingness_items),
+                          sum(i.max_points for i in willingness_items))
+    band_level = q.level_for(total)
+    age = int(clean[q.item("age").slot])  # type: ignore[call-overload]
+
+    lowest = clean[q.item(NO_LOSS[0]).slot] == NO_LOSS[1]
+    if lowest:
+        caps.append(Cap("lowest_category", RiskLevel.C1,
+                        "You told us you cannot bear any loss, so you are in the lowest risk "
+                        "category (C1): only the safest products (R1) can be offered, even on request."))
+    if clean[q.item(NO_INCOME[0]).slot] == NO_INCOME[1]:
+        caps.append(Cap("no_income", RiskLevel.C1,
+                        "Without a stable income, a loss could hurt your daily life, so your level "
+                        "is limited to C1."))
+    if clean[q.item(SHORT_HORIZON[0]).slot] == SHORT_HORIZON[1]:
+        caps.append(Cap("short_horizon", RiskLevel.C2,
+                        "You need most of this money within a year, which leaves no time to recover "
+                        "from a fall, so your level is limited to C2."))
+    if age >= AGE_SENIOR:
+        caps.append(Cap("age_70", RiskLevel.C2,
+                        "At 70 or over, the bank limits the level to C2 to protect your savings."))
+    elif age >= AGE_REVIEW:
+        caps.append(Cap("age_65", RiskLevel.C3,
+                        "At 65 or over, the bank limits the level to C3, and products rated R4 or "
+                        "above would need a review by a human advisor."))
+    if clean[q.item(DEPOSITS_ONLY[0]).slot] == DEPOSITS_ONLY[1] and correct == 0:
+        caps.append(Cap("no_experience", RiskLevel.C2,
+                        "You have held only deposits and the two knowledge questions were not "
+                        "answered correctly, so your level is limited to C2 for now."))
+    if contradiction:
+        caps.append(Cap("inconsistent_answers", band_level,
+                        "You said you could bear a loss of at most 5% but also chose a high-risk aim "
+                        "or split, so we used the more careful reading of your answers."))
+    lower_part = min(q.level_for(capacity), q.level_for(willingness))
+    gap_cap = RiskLevel(min(int(lower_part) + 1, int(RiskLevel.C5)))
+    if gap_cap < band_level:
+        caps.append(Cap("capacity_willingness_gap", gap_cap,
+                        f"Your ability to bear a loss (level {q.level_for(capacity).name}) and your "
+                        f"willingness to take risk (level {q.level_for(willingness).name}) differ, "
+                        f"so your level can be at most one step above the lower: {gap_cap.name}."))
+
+    level = min([band_level] + [c.level for c in caps])
+    return ScoreResult(q.version, clean, points, total, capacity, willingness, band_level,
+                       tuple(caps), level, lowest, age)

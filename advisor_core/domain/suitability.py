@@ -1,0 +1,102 @@
+"""Suitability: the AMAC matching table, the "customer insists" path, assessment validity."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from advisor_core.domain.levels import RiskLevel, RiskRating, highest_rating_for
+from advisor_core.domain.products import Product
+from advisor_core.domain.scoring import AGE_REVIEW, AGE_SENIOR
+from advisor_core.errors import RetakeLimitError
+
+VALID_FOR_DAYS = 365           # an assessment older than 12 months is no longer valid [BANK]
+AGE_THRESHOLDS = (AGE_REVIEW, AGE_SENIOR)
+RETAKES_PER_DAY = 1
+
+
+def may_recommend(level: RiskLevel, rating: RiskRating) -> bool:
+    """Cn may be recommended R1..Rn, never above [CSRC 22(3)]."""
+    return rating <= highest_rating_for(level)
+
+
+class RequestOutcome(str, enum.Enum):
+    WITHIN_LEVEL = "within_level"          # nothing special: the product fits the level
+    NEEDS_CONFIRMATION = "needs_confirmation"  # special risk warning + explicit confirmation
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class ProductRequestDecision:
+    outcome: RequestOutcome
+    product: Product
+    level: RiskLevel
+    message: str
+
+
+def decide_product_request(level: RiskLevel, lowest_category: bool, product: Product) -> ProductRequestDecision:
+    """A customer asks on their own initiative for a product [CSRC 19]."""
+    if may_recommend(level, product.risk_rating):
+        return ProductRequestDecision(
+            RequestOutcome.WITHIN_LEVEL, product, level,
+            f"{product.name} is rated {product.risk_rating.name}, within your level {level.name}.")
+    if lowest_category:
+        return ProductRequestDecision(
+            RequestOutcome.REFUSED, product, level,
+            f"{product.name} is rated {product.risk_rating.name}. As you told us you cannot bear any "
+            "loss, you are in the lowest risk category, and the rules do not allow us to sell you "
+            "anything above R1, even on request.")
+    if product.type.never_sold_above_level:
+        return ProductRequestDecision(
+            RequestOutcome.REFUSED, product, level,
+            f"{product.name} is rated {product.risk_rating.name}, above your level {level.name}. "
+            "Bank wealth products and structured deposits are never sold above a customer's level.")
+    return ProductRequestDecision(
+        RequestOutcome.NEEDS_CONFIRMATION, product, level,
+        f"Special risk warning: {product.name} is rated {product.risk_rating.name}, above your "
+        f"risk level {level.name}. It can lose much more than you told us you could bear "
+        f"({product.return_range_words}). We do not recommend it for you. If you still want it, "
+        "you must confirm explicitly that you understand this risk; the warning and your answer "
+        "are recorded.")
+
+
+@dataclass(frozen=True)
+class Validity:
+    valid: bool
+    reason: str
+
+
+def assessment_validity(
+    *, assessed_at: dt.datetime, age_at_assessment: int, now: dt.datetime,
+    birth_date: dt.date | None = None,
+) -> Validity:
+    """Valid for 12 months, unless the customer has since crossed an age threshold (65, 70)."""
+    if now - assessed_at > dt.timedelta(days=VALID_FOR_DAYS):
+        return Validity(False, "your last assessment is more than 12 months old")
+    if birth_date is not None:
+        today = now.date()
+        age_now = today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    else:
+        age_now = age_at_assessment + (now - assessed_at).days // 365
+    for threshold in AGE_THRESHOLDS:
+        if age_at_assessment < threshold <= age_now:
+            return Validity(False, f"you have turned {threshold} since your last assessment")
+    return Validity(True, "valid")
+
+
+def check_retake_allowed(previous_attempts: Sequence[dt.datetime], now: dt.datetime) -> None:
+    """At most one retake a day; every attempt is kept [ESMA Q&A 1761].
+
+    The first attempt ever is not a retake; every later one is, and at most one of those may
+    fall on any calendar day (UTC).
+    """
+    if not previous_attempts:
+        return
+    ordered = sorted(previous_attempts)
+    retakes_today = sum(1 for t in ordered[1:] if t.date() == now.date())
+    if retakes_today >= RETAKES_PER_DAY:
+        raise RetakeLimitError(
+            "You have already retaken the questionnaire today; you can take it again tomorrow. "
+            "Your earlier answers are kept.")
