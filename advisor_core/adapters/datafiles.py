@@ -142,7 +142,7 @@ def _score_bands(r: _Reader, raw: Any) -> tuple[ScoreBand, ...]:
         low, high = r.integer(entry, "min", field), r.integer(entry, "max", field)
         if low != expected_min or high < low:
             raise r.fail(field, f"bands must run contiguously from 0; expected min {expected_min}")
-        bands.append(ScoreBand(level, low, high))
+        bands.append(ScoreBand(level, low, high, r.text(entry, "meaning", field)))
         expected_min = high + 1
     if expected_min != TOTAL_POINTS + 1:
         raise r.fail("bands", f"bands must end at {TOTAL_POINTS}")

@@ -86,6 +86,11 @@ def _numbers(text: str) -> list[tuple[Decimal, str, str]]:
     return found
 
 
+def numbers_in(text: str) -> list[Decimal]:
+    """Every number in the text, spelled-out numbers and scale words ("300k") applied."""
+    return [value for value, _, _ in _numbers(text)]
+
+
 def _adjust(value: Decimal, comparator: str) -> Decimal:
     if comparator in _MORE:
         return value + _EPSILON

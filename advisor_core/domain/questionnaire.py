@@ -116,6 +116,7 @@ class ScoreBand:
     level: RiskLevel
     min: int
     max: int
+    meaning: str
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,9 @@ class Questionnaire:
     def slots(self) -> tuple[str, ...]:
         """Every slot the form asks, in the spec's order, the goals question last."""
         return tuple(i.slot for i in self.items) + (self.goals.slot,)
+
+    def meaning_of(self, level: RiskLevel) -> str:
+        return next(b.meaning for b in self.bands if b.level is level)
 
     def level_for(self, score: int) -> RiskLevel:
         for band in self.bands:

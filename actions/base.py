@@ -1,0 +1,78 @@
+"""What every custom action shares: identity, safe execution, and running blocking work off the loop."""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.wiring import Services, services
+from advisor_core.identity import Identity, verify_token
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+APOLOGY = ("Sorry, something went wrong on our side and I couldn't finish that; nothing was "
+           "half-saved. Please try again in a moment, or say \"talk to a person\".")
+
+
+def metadata_of(tracker: Tracker) -> dict[str, Any]:
+    """The metadata of the latest user message (the widget's customData, the REST metadata)."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    if not metadata:
+        for event in reversed(tracker.events):
+            if event.get("event") == "user":
+                metadata = event.get("metadata") or {}
+                break
+    return metadata if isinstance(metadata, dict) else {}
+
+
+def identify(tracker: Tracker) -> Identity:
+    """Only a verified auth_token says who this is; ids typed or put in metadata are ignored."""
+    return verify_token(metadata_of(tracker).get("auth_token"), services().jwt_secret)
+
+
+def last_bot_response(tracker: Tracker) -> str | None:
+    """The name of the response the bot last uttered (e.g. "utter_ask_confirm_stop")."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return (event.get("metadata") or {}).get("utter_action")
+    return None
+
+
+def channel_of(tracker: Tracker) -> str:
+    return tracker.get_latest_input_channel() or "unknown"
+
+
+async def blocking(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """Run database and file work in a thread so one slow call never stalls other conversations."""
+    return await asyncio.to_thread(functools.partial(fn, *args, **kwargs))
+
+
+class AdvisorAction(Action, abc.ABC):
+    """Base of the assistant's actions: any unexpected failure ends in an apology, never silence."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+        try:
+            return await self.act(dispatcher, tracker, domain, services())
+        except Exception as exc:  # the customer must never be left in silence
+            # No message text, ids or amounts in the log: the class of the error is enough to start.
+            logger.error("action %s failed with %s", self.name(), type(exc).__name__)
+            dispatcher.utter_message(text=APOLOGY)
+            return []
+
+    @abc.abstractmethod
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any],
+                  svc: Services) -> list[dict[str, Any]]:
+        """Do the action's work."""
+
+
+def buttons(*pairs: tuple[str, str]) -> list[dict[str, str]]:
+    return [{"title": title, "payload": payload} for title, payload in pairs]

@@ -1,0 +1,157 @@
+"""Education-fund planning: the form's validation and the projection."""
+
+from __future__ import annotations
+
+import abc
+import re
+from decimal import Decimal
+from typing import Any
+
+from rasa_sdk.events import SlotSet
+from rasa_sdk.forms import FormValidationAction
+
+from actions.base import AdvisorAction, last_bot_response
+from advisor_core.domain.answer_parsing import numbers_in
+from advisor_core.domain.calculators import (
+    EDUCATION_TARGET_AGE,
+    education_projection,
+    monthly_for_target,
+    months_until_age,
+)
+from advisor_core.errors import CalculatorInputError
+from advisor_core.services.recommendations import money
+
+TARGET_WORDS = re.compile(r"\b(target|goal|reach|need|want to have|total|by the time|aim)\b", re.I)
+PLAN_SLOTS = ("child_age", "monthly_contribution", "target_amount")
+MAX_MONTHLY = Decimal(1_000_000)
+MAX_TARGET = Decimal(100_000_000)
+INVERSE_RATE = Decimal(4)
+
+
+def _single_number(text: str) -> Decimal | None:
+    found = numbers_in(text)
+    return found[0] if len(found) == 1 else None
+
+
+class ValidateEducationPlanForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_education_plan_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain):
+        # Either a monthly amount (projection) or a target (the monthly amount it needs).
+        unused = "monthly_contribution" if tracker.get_slot("target_amount") is not None else "target_amount"
+        return [s for s in domain_slots if s != unused]
+
+    def _ignored(self, tracker) -> bool:
+        return last_bot_response(tracker) == "utter_ask_confirm_stop"
+
+    def validate_child_age(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        if self._ignored(tracker):
+            return {"child_age": None}
+        age = _single_number(str(value))
+        if age is None or age != age.to_integral_value() or not 0 <= age < EDUCATION_TARGET_AGE:
+            dispatcher.utter_message(text=f"Please tell me the child's age as a whole number from 0 to "
+                                          f"{EDUCATION_TARGET_AGE - 1}, for example 3.")
+            return {"child_age": None}
+        return {"child_age": str(int(age))}
+
+    def validate_monthly_contribution(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        if self._ignored(tracker):
+            return {"monthly_contribution": None}
+        text = str(value)
+        amount = _single_number(text)
+        if amount is not None and TARGET_WORDS.search(text) and 0 < amount <= MAX_TARGET:
+            return {"monthly_contribution": None, "target_amount": str(amount)}
+        if amount is None or not 0 < amount <= MAX_MONTHLY:
+            dispatcher.utter_message(text="Please give a monthly amount as a number, for example 500 - or a "
+                                          "target such as \"target 200,000\".")
+            return {"monthly_contribution": None}
+        return {"monthly_contribution": str(amount)}
+
+    def validate_target_amount(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        if self._ignored(tracker):
+            return {"target_amount": None}
+        amount = _single_number(str(value))
+        if amount is None or not 0 < amount <= MAX_TARGET:
+            dispatcher.utter_message(text="Please give the target as a number, for example 200,000.")
+            return {"target_amount": None}
+        return {"target_amount": str(amount)}
+
+
+def _reset() -> list[dict[str, Any]]:
+    return [SlotSet(slot, None) for slot in PLAN_SLOTS]
+
+
+QUESTIONS = {
+    "child_age": "How old is your child now? (a number of years, for example 3)",
+    "monthly_contribution": ("How much could you put aside each month (for example 500)? Or, if you have a "
+                             "target in mind, tell me the amount to reach, e.g. \"target 200,000\"."),
+    "target_amount": "What amount would you like to reach by the time your child turns 18?",
+}
+
+
+class AskPlanQuestion(AdvisorAction):
+    @property
+    @abc.abstractmethod
+    def slot(self) -> str:
+        """The slot this action asks for."""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    async def act(self, dispatcher, tracker, domain, svc):
+        dispatcher.utter_message(text=QUESTIONS[self.slot])
+        return []
+
+
+class AskChildAge(AskPlanQuestion):
+    slot = "child_age"
+
+
+class AskMonthlyContribution(AskPlanQuestion):
+    slot = "monthly_contribution"
+
+
+class AskTargetAmount(AskPlanQuestion):
+    slot = "target_amount"
+
+
+class ShowEducationPlan(AdvisorAction):
+    def name(self) -> str:
+        return "action_show_education_plan"
+
+    async def act(self, dispatcher, tracker, domain, svc):
+        try:
+            months = months_until_age(int(tracker.get_slot("child_age")))
+            target = tracker.get_slot("target_amount")
+            if target is not None:
+                need = monthly_for_target(Decimal(target), months, INVERSE_RATE)
+                dispatcher.utter_message(text=(
+                    f"To reach {money(need.target)} in {months // 12} years ({months} monthly payments), you "
+                    f"would save about {money(need.monthly)} a month, paying in {money(need.total_paid)} in "
+                    f"total, assuming {need.annual_rate}% a year. {need.disclaimer}"))
+            else:
+                plan = education_projection(Decimal(tracker.get_slot("monthly_contribution")), months)
+                lines = [f"Saving {money(plan.monthly)} a month for {months // 12} years, until your child "
+                         f"turns {EDUCATION_TARGET_AGE}, you pay in {money(plan.total_paid)}. Simulated "
+                         "outcomes:"]
+                lines += [f"- at {s.annual_rate}% a year: about {money(s.future_value.quantize(Decimal(1)))}"
+                          for s in plan.scenarios]
+                lines.append(plan.disclaimer)
+                dispatcher.utter_message(text="\n".join(lines))
+        except (CalculatorInputError, TypeError, ValueError):
+            dispatcher.utter_message(text="I couldn't work that plan out from those numbers; let's try again "
+                                          "- say \"plan an education fund\".")
+            return _reset()
+        dispatcher.utter_message(text="Our Education Plan comes in a bond-led (R2) and a balanced (R3) version; "
+                                      "ask me for suitable products to see which fits your risk level.")
+        return _reset()
+
+
+class CancelEducationPlan(AdvisorAction):
+    def name(self) -> str:
+        return "action_cancel_education_plan"
+
+    async def act(self, dispatcher, tracker, domain, svc):
+        dispatcher.utter_message(text="OK, I've stopped the education plan. Ask me again whenever you like.")
+        return _reset() + [SlotSet("requested_slot", None)]

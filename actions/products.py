@@ -1,0 +1,191 @@
+"""Risk level, recommendations, products asked for by name, and deposit-plus."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rasa_sdk.events import SlotSet
+
+from actions.base import AdvisorAction, blocking, buttons, identify
+from advisor_core.domain.calculators import deposit_plus_comparison
+from advisor_core.domain.levels import RiskLevel
+from advisor_core.domain.suitability import RequestOutcome
+from advisor_core.errors import AssessmentRequiredError, UnknownProductError
+from advisor_core.services.assessments import current_assessment
+from advisor_core.services.recommendations import (
+    confirm_product,
+    money,
+    recommend_and_record,
+    request_product,
+)
+
+OFFER_QUESTIONNAIRE = buttons(("Take the risk questionnaire", "/start_risk_assessment"))
+DEPOSIT_PLUS_MONTHS = 12
+
+
+def _no_assessment_text(reason: str | None) -> str:
+    why = f" ({reason})" if reason else ""
+    return ("I can only suggest investment products once we know your risk level, and I don't have a "
+            f"valid assessment for you{why}. The questionnaire takes about five minutes - shall we do it now?")
+
+
+class TellRiskLevel(AdvisorAction):
+    def name(self) -> str:
+        return "action_tell_risk_level"
+
+    async def act(self, dispatcher, tracker, domain, svc):
+        who = identify(tracker)
+        current = await blocking(current_assessment, svc.uow_factory(), customer_id=who.customer_id,
+                                 conversation_id=tracker.sender_id, now=svc.clock())
+        if current is None or not current.valid:
+            reason = current.validity.reason if current else None
+            dispatcher.utter_message(
+                text=("Customers are placed in one of five risk levels, C1 (most careful) to C5 (most "
+                      "adventurous), and products are rated R1 to R5; a customer at level Cn may be "
+                      "recommended products up to Rn. " + _no_assessment_text(reason)),
+                buttons=OFFER_QUESTIONNAIRE)
+            return []
+        record = current.record
+        level = RiskLevel.parse(record.level)
+        lines = [f"Your risk level is {level.name}, assessed on {record.created_at:%d %B %Y}. "
+                 f"{svc.questionnaire.meaning_of(level)}"]
+        if record.caps:
+            lines.append("It was limited by: " + " ".join(c.explanation for c in record.caps))
+        dispatcher.utter_message(text="\n".join(lines),
+                                 buttons=buttons(("Show suitable products", "/ask_recommendation"),
+                                                 ("Retake the questionnaire", "/start_risk_assessment")))
+        return [SlotSet("risk_level", level.name), SlotSet("risk_score", float(record.total_score)),
+                SlotSet("lowest_category", record.lowest_category)]
+
+
+class RecommendProducts(AdvisorAction):
+    def name(self) -> str:
+        return "action_recommend_products"
+
+    async def act(self, dispatcher, tracker, domain, svc):
+        who = identify(tracker)
+        outcome = await blocking(recommend_and_record, svc.uow_factory(), svc.catalog,
+                                 customer_id=who.customer_id, conversation_id=tracker.sender_id,
+                                 now=svc.clock())
+        if not outcome.has_valid_assessment:
+            reason = outcome.assessment.validity.reason if outcome.assessment else None
+            dispatcher.utter_message(text=_no_assessment_text(reason), buttons=OFFER_QUESTIONNAIRE)
+            if outcome.recommendations:
+                names = ", ".join(r.product.name for r in outcome.recommendations)
+                dispatcher.utter_message(text=f"Meanwhile, without any investment risk: {names}. "
+                                              "Ask me about deposit-plus to learn more.")
+            return []
+        level = outcome.assessment.record.level
+        if not outcome.recommendations:
+            dispatcher.utter_message(text=f"At level {level} I have nothing suitable to suggest right now; "
+                                          "an advisor can look at your situation with you.")
+            return []
+        lines = [f"Based on your risk level {level}, these suit you (best first):"]
+        for n, rec in enumerate(outcome.recommendations, start=1):
+            lines.append(f"{n}. {rec.product.name} ({rec.product.risk_rating.name}) - " + " ".join(rec.reasons))
+        lines.append("Past performance and the ranges shown are illustrations, not promises. "
+                     "Ask me about any of them, or say \"talk to a person\" to speak with an advisor.")
+        dispatcher.utter_message(text="\n".join(lines))
+        return []
+
+
+class RequestProduct(AdvisorAction):
+    def name(self) -> str:
+        return "action_request_product"
+
+    async def act(self, dispatcher, tracker, domain, svc):
+        product_id = tracker.get_slot("product")
+        if not product_id or product_id not in svc.catalog:
+            dispatcher.utter_message(text="Which product do you mean? You can ask me for suitable products "
+                                          "and I'll list them.")
+            return [SlotSet("product", None)]
+        who = identify(tracker)
+        try:
+            decision = await blocking(request_product, svc.uow_factory(), svc.catalog, product_id=product_id,
+                                      customer_id=who.customer_id, conversation_id=tracker.sender_id,
+                                      now=svc.clock())
+        except AssessmentRequiredError as exc:
+            dispatcher.utter_message(text=_no_assessment_text(exc.args[0] if exc.args else None),
+                                     buttons=OFFER_QUESTIONNAIRE)
+            return [SlotSet("product", None)]
+        product = decision.product
+        if decision.outcome is RequestOutcome.NEEDS_CONFIRMATION:
+            dispatcher.utter_message(text=decision.message + " Do you confirm that you understand this risk "
+                                                             "and still want it?",
+                                     buttons=buttons(("Yes, I confirm", "/affirm"), ("No, thanks", "/deny")))
+            return [SlotSet("pending_product", product.id)]
+        if decision.outcome is RequestOutcome.REFUSED:
+            dispatcher.utter_message(text=decision.message + " I can show you products that suit your level.",
+                                     buttons=buttons(("Show suitable products", "/ask_recommendation")))
+            return [SlotSet("product", None), SlotSet("pending_product", None)]
+        dispatcher.utter_message(text=f"{decision.message} {product.description} "
+                                      f"Return: {product.return_range_words}. An advisor or the app can "
+                                      "complete the purchase with you.")
+        return [SlotSet("product", None)]
+
+
+class ConfirmProductRequest(AdvisorAction):
+    def name(self) -> str:
+        return "action_confirm_product_request"
+
+    async def act(self, dispatcher, tracker, domain, svc):
+        product_id = tracker.get_slot("pending_product")
+        who = identify(tracker)
+        text = (tracker.latest_message or {}).get("text") or "/affirm"
+        try:
+            decision = await blocking(confirm_product, svc.uow_factory(), svc.catalog, product_id=product_id,
+                                      customer_id=who.customer_id, conversation_id=tracker.sender_id,
+                                      confirmation_text=f"customer confirmed: {text[:200]}", now=svc.clock())
+        except (AssessmentRequiredError, UnknownProductError):
+            dispatcher.utter_message(text="That request has lapsed; please ask again.")
+            return [SlotSet("pending_product", None), SlotSet("product", None)]
+        dispatcher.utter_message(
+            text=(f"Your confirmation is recorded together with the risk warning. {decision.product.name} "
+                  "was not recommended by us; an advisor will complete the purchase with you and can "
+                  "answer any questions first."))
+        return [SlotSet("pending_product", None), SlotSet("product", None)]
+
+
+class DeclineProductRequest(AdvisorAction):
+    def name(self) -> str:
+        return "action_decline_product_request"
+
+    async def act(self, dispatcher, tracker, domain, svc):
+        dispatcher.utter_message(text="Understood - nothing has been bought. Would you like to see products "
+                                      "that suit your level instead?",
+                                 buttons=buttons(("Show suitable products", "/ask_recommendation")))
+        return [SlotSet("pending_product", None), SlotSet("product", None)]
+
+
+class ExplainDepositPlus(AdvisorAction):
+    def name(self) -> str:
+        return "action_explain_deposit_plus"
+
+    async def act(self, dispatcher, tracker, domain, svc):
+        rates = svc.catalog.rates
+        product = svc.catalog.get("deposit_plus")
+        dispatcher.utter_message(
+            text=(f"{product.name}: it is a deposit, not an investment. It pays {rates.deposit_plus_multiple} times "
+                  f"the demand-deposit rate ({rates.demand_rate}% a year today), plus {rates.deposit_plus_bonus_rate}% "
+                  f"a year more once held {rates.bonus_after_months} months, and you can take money out any day. "
+                  f"As a deposit it is covered by deposit insurance up to {money(rates.deposit_insurance_limit)} "
+                  "per depositor per bank, principal and interest together. It suits idle cash above "
+                  f"{money(rates.offer_above_balance)} in a current account."))
+        who = identify(tracker)
+        if who.customer_id is None:
+            return []
+        uow = svc.uow_factory()
+
+        def balance_of() -> Decimal | None:
+            with uow:
+                customer = uow.customers.get(who.customer_id)
+            return customer.demand_balance if customer else None
+
+        balance = await blocking(balance_of)
+        if balance is not None and balance > rates.offer_above_balance:
+            c = deposit_plus_comparison(balance, DEPOSIT_PLUS_MONTHS, rates)
+            dispatcher.utter_message(
+                text=(f"Your current account holds {money(c.balance)}. Over {c.months} months it would earn about "
+                      f"{money(c.demand_earnings)} at the demand rate, and about {money(c.deposit_plus_earnings)} "
+                      f"in deposit-plus - {money(c.extra)} more, if today's rates stay the same."))
+        return []

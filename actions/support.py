@@ -1,0 +1,118 @@
+"""Greeting, sessions, the financial classroom, fallbacks and handing over to a person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
+
+from actions.base import AdvisorAction, blocking, buttons, identify
+from advisor_core.services.assessments import current_assessment
+from advisor_core.services.handoffs import open_ticket
+
+# Slots a new session may keep; everything else (answers in progress, pending requests) is dropped.
+CARRY_OVER_SLOTS = ("kyc_goals",)
+MENU = buttons(("Find my risk level", "/start_risk_assessment"),
+               ("Plan for a child's education", "/plan_education_fund"),
+               ("Idle cash: deposit-plus", "/ask_deposit_plus"),
+               ("Talk to a person", "/request_human"))
+
+
+class SessionStart(AdvisorAction):
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def act(self, dispatcher, tracker, domain, svc):
+        events: list[dict[str, Any]] = [SessionStarted()]
+        events += [SlotSet(slot, tracker.get_slot(slot)) for slot in CARRY_OVER_SLOTS
+                   if tracker.get_slot(slot) is not None]
+        events.append(ActionExecuted("action_listen"))
+        return events
+
+
+class Greet(AdvisorAction):
+    def name(self) -> str:
+        return "action_greet"
+
+    async def act(self, dispatcher, tracker, domain, svc):
+        who = identify(tracker)
+        events: list[dict[str, Any]] = [SlotSet("user_role", who.role if who.verified else "anonymous"),
+                                        SlotSet("customer_id", who.customer_id)]
+        if who.is_advisor:
+            dispatcher.utter_message(text="Hello! Advisor tools are available: customer summaries, why a product "
+                                          "was or wasn't suitable, campaign lists and open handoff tickets.")
+            return events
+        opening = "Hello! I'm the bank's virtual wealth assistant."
+        if who.anonymous_reason:
+            opening += f" Note: {who.anonymous_reason}, so I'll treat you as a guest for now."
+        if who.customer_id:
+            current = await blocking(current_assessment, svc.uow_factory(), customer_id=who.customer_id,
+                                     conversation_id=tracker.sender_id, now=svc.clock())
+            if current is not None and current.valid:
+                opening = (f"Welcome back! Your last risk level is {current.record.level}, assessed on "
+                           f"{current.record.created_at:%d %B %Y}.")
+                events += [SlotSet("risk_level", current.record.level),
+                           SlotSet("risk_score", float(current.record.total_score)),
+                           SlotSet("lowest_category", current.record.lowest_category)]
+            else:
+                opening = "Welcome back!"
+        dispatcher.utter_message(text=opening + " I can explain investing basics, find your risk level, suggest "
+                                                "suitable products or plan savings. What would you like to do?",
+                                 buttons=MENU)
+        return events
+
+
+class RephraseOrHandoff(AdvisorAction):
+    """First misunderstanding: ask to rephrase. Second in a row: offer a person."""
+
+    def name(self) -> str:
+        return "action_rephrase_or_handoff"
+
+    async def act(self, dispatcher, tracker, domain, svc):
+        count = int(tracker.get_slot("fallback_count") or 0) + 1
+        if count >= 2:
+            dispatcher.utter_message(text="Sorry, I'm still not getting it. Would you like me to connect you with "
+                                          "a human advisor?",
+                                     buttons=buttons(("Yes, talk to a person", "/request_human"),
+                                                     ("No, show me the menu", "/greet")))
+            return [SlotSet("fallback_count", 0)]
+        dispatcher.utter_message(text="Sorry, I didn't understand that. Could you say it another way?")
+        return [SlotSet("fallback_count", count)]
+
+
+def conversation_summary(tracker: Tracker, limit: int = 6) -> str:
+    """A short summary for the advisor: the level if known and what the customer asked about."""
+    intents = []
+    for event in tracker.events:
+        if event.get("event") == "user":
+            name = (event.get("parse_data") or {}).get("intent", {}).get("name")
+            if name and name not in intents and name not in ("affirm", "deny", "inform", "greet", "request_human"):
+                intents.append(name)
+    parts = []
+    level = tracker.get_slot("risk_level")
+    if level:
+        parts.append(f"risk level {level}")
+    if intents:
+        parts.append("asked about: " + ", ".join(intents[-limit:]))
+    parts.append("channel " + (tracker.get_latest_input_channel() or "unknown"))
+    return "; ".join(parts)
+
+
+class RequestHuman(AdvisorAction):
+    def name(self) -> str:
+        return "action_request_human"
+
+    async def act(self, dispatcher, tracker, domain, svc):
+        who = identify(tracker)
+        ticket = await blocking(open_ticket, svc.uow_factory(), customer_id=who.customer_id,
+                                conversation_id=tracker.sender_id, summary=conversation_summary(tracker),
+                                now=svc.clock())
+        follow_up = ("An advisor will reply in this chat" if who.customer_id else
+                     "As you're not signed in, please sign in to the app or visit a branch and quote it, so an "
+                     "advisor can find your conversation")
+        dispatcher.utter_message(
+            text=(f"I've asked a human advisor to take over; your reference is {ticket.ticket_id}. {follow_up}, "
+                  "usually within one working day (9:00-18:00). They will see a short summary of our chat, so you "
+                  "won't need to repeat yourself."))
+        return []

@@ -1,0 +1,3 @@
+from advisor_core.cli import main
+
+raise SystemExit(main())

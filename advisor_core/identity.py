@@ -1,0 +1,91 @@
+"""Who is talking: verifying the signed ``auth_token`` of the conversation contract.
+
+A JWT (HS256) with claims ``sub``, ``role`` (customer | advisor) and ``exp``. Only a token that
+verifies gives an identity; anything else is anonymous, with the reason kept so the assistant
+can say so. Verified here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+
+import jwt
+
+ALGORITHM = "HS256"
+ROLES = ("customer", "advisor")
+
+
+class IdentityStatus(str, enum.Enum):
+    VERIFIED = "verified"
+    NO_TOKEN = "no_token"
+    EXPIRED = "expired"
+    INVALID = "invalid"        # bad signature, unsigned, malformed or missing claims
+    NOT_CONFIGURED = "not_configured"  # the server has no secret, so nothing can be verified
+
+
+@dataclass(frozen=True)
+class Identity:
+    status: IdentityStatus
+    subject: str | None = None
+    role: str = "anonymous"
+
+    @property
+    def verified(self) -> bool:
+        return self.status is IdentityStatus.VERIFIED
+
+    @property
+    def is_advisor(self) -> bool:
+        return self.verified and self.role == "advisor"
+
+    @property
+    def customer_id(self) -> str | None:
+        return self.subject if self.verified and self.role == "customer" else None
+
+    @property
+    def anonymous_reason(self) -> str | None:
+        return {
+            IdentityStatus.EXPIRED: "your sign-in has expired",
+            IdentityStatus.INVALID: "your sign-in could not be verified",
+            IdentityStatus.NOT_CONFIGURED: "sign-in is not available right now",
+        }.get(self.status)
+
+
+ANONYMOUS = Identity(IdentityStatus.NO_TOKEN)
+
+
+def verify_token(token: object, secret: str | None, *, now: dt.datetime | None = None) -> Identity:
+    if not token:
+        return ANONYMOUS
+    if not secret:
+        return Identity(IdentityStatus.NOT_CONFIGURED)
+    if not isinstance(token, str):
+        return Identity(IdentityStatus.INVALID)
+    options = {"require": ["sub", "role", "exp"]}
+    try:
+        if now is None:
+            claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options=options)
+        else:
+            claims = jwt.decode(token, secret, algorithms=[ALGORITHM],
+                                options={**options, "verify_exp": False})
+            if dt.datetime.fromtimestamp(int(claims["exp"]), dt.timezone.utc) <= now:
+                return Identity(IdentityStatus.EXPIRED)
+    except jwt.ExpiredSignatureError:
+        return Identity(IdentityStatus.EXPIRED)
+    except (jwt.InvalidTokenError, ValueError, TypeError):
+        return Identity(IdentityStatus.INVALID)
+    subject, role = claims.get("sub"), claims.get("role")
+    if not isinstance(subject, str) or not subject or role not in ROLES:
+        return Identity(IdentityStatus.INVALID)
+    return Identity(IdentityStatus.VERIFIED, subject, role)
+
+
+def issue_token(subject: str, role: str, secret: str, *, expires_in: dt.timedelta = dt.timedelta(hours=1),
+                now: dt.datetime | None = None) -> str:
+    """Sign a token (for tests, demos and the bank's login service)."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}")
+    issued = now or dt.datetime.now(dt.timezone.utc)
+    return jwt.encode({"sub": subject, "role": role, "exp": int((issued + expires_in).timestamp())},
+                      secret, algorithm=ALGORITHM)

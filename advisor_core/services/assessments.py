@@ -1,0 +1,85 @@
+"""Use cases around the questionnaire: start, score and store, and find the valid level."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from advisor_core.domain.questionnaire import Questionnaire
+from advisor_core.domain.records import AssessmentRecord, CapRecord
+from advisor_core.domain.scoring import ScoreResult, score
+from advisor_core.domain.suitability import Validity, assessment_validity, check_retake_allowed
+from advisor_core.services.unit_of_work import AbstractUnitOfWork
+
+
+@dataclass(frozen=True)
+class CurrentAssessment:
+    record: AssessmentRecord
+    validity: Validity
+
+    @property
+    def valid(self) -> bool:
+        return self.validity.valid
+
+
+def _previous(uow: AbstractUnitOfWork, customer_id: str | None, conversation_id: str) -> list[AssessmentRecord]:
+    if customer_id:
+        return uow.assessments.list_for_customer(customer_id)
+    return uow.assessments.list_for_conversation(conversation_id)
+
+
+def check_can_start(uow: AbstractUnitOfWork, *, customer_id: str | None, conversation_id: str,
+                    now: dt.datetime) -> None:
+    """Raise RetakeLimitError before the customer answers anything, not after."""
+    with uow:
+        previous = _previous(uow, customer_id, conversation_id)
+    check_retake_allowed([a.created_at for a in previous], now)
+
+
+def assess(uow: AbstractUnitOfWork, questionnaire: Questionnaire, *, answers: Mapping[str, object],
+           customer_id: str | None, conversation_id: str, channel: str,
+           now: dt.datetime) -> tuple[ScoreResult, AssessmentRecord]:
+    """Score the answers and append the assessment. Either all of it is stored or nothing."""
+    result = score(questionnaire, answers)  # invalid answers raise before any write
+    with uow:
+        check_retake_allowed([a.created_at for a in _previous(uow, customer_id, conversation_id)], now)
+        record = AssessmentRecord(
+            assessment_id=uuid.uuid4().hex,
+            customer_id=customer_id,
+            conversation_id=conversation_id,
+            channel=channel,
+            questionnaire_version=result.questionnaire_version,
+            answers=dict(result.answers),
+            item_points=dict(result.item_points),
+            total_score=result.total,
+            capacity_score=result.capacity,
+            willingness_score=result.willingness,
+            caps=tuple(CapRecord(c.code, c.level.name, c.explanation) for c in result.caps),
+            level=result.level.name,
+            lowest_category=result.lowest_category,
+            age_at_assessment=result.age,
+            created_at=now,
+        )
+        uow.assessments.add(record)
+        uow.commit()
+    return result, record
+
+
+def current_assessment(uow: AbstractUnitOfWork, *, customer_id: str | None, conversation_id: str,
+                       now: dt.datetime) -> CurrentAssessment | None:
+    """The latest assessment and whether it is still valid (12 months, age thresholds)."""
+    with uow:
+        if customer_id:
+            record = uow.assessments.latest_for_customer(customer_id)
+            customer = uow.customers.get(customer_id)
+        else:
+            record = uow.assessments.latest_for_conversation(conversation_id)
+            customer = None
+    if record is None:
+        return None
+    validity = assessment_validity(
+        assessed_at=record.created_at, age_at_assessment=record.age_at_assessment, now=now,
+        birth_date=customer.birth_date if customer else None)
+    return CurrentAssessment(record, validity)

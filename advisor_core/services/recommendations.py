@@ -1,0 +1,124 @@
+"""Use cases: recommend and record, and the "customer insists" path with its records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from advisor_core.domain.levels import RiskLevel
+from advisor_core.domain.products import Catalog
+from advisor_core.domain.recommendation import Audience, CustomerContext, Recommendation, recommend
+from advisor_core.domain.records import (
+    AssessmentRecord,
+    Customer,
+    RecommendationRecord,
+    RecommendedItem,
+    SuitabilityEvent,
+)
+from advisor_core.domain.suitability import ProductRequestDecision, RequestOutcome, decide_product_request
+from advisor_core.errors import AssessmentRequiredError
+from advisor_core.services.assessments import CurrentAssessment, current_assessment
+from advisor_core.services.unit_of_work import AbstractUnitOfWork
+
+
+def build_context(assessment: AssessmentRecord | None, customer: Customer | None,
+                  today: dt.date) -> CustomerContext:
+    """What the recommendation rules know: the level from a valid assessment, money from the book."""
+    answers = assessment.answers if assessment else {}
+    goals = answers.get("kyc_goals") or ()
+    return CustomerContext(
+        level=RiskLevel.parse(assessment.level) if assessment else None,
+        lowest_category=assessment.lowest_category if assessment else False,
+        goals=tuple(goals) if isinstance(goals, (list, tuple)) else (str(goals),),
+        horizon=str(answers["kyc_horizon"]) if "kyc_horizon" in answers else None,
+        age=customer.age_on(today) if customer else (assessment.age_at_assessment if assessment else None),
+        demand_balance=customer.demand_balance if customer else None,
+        investable_assets=customer.investable_assets if customer else None,
+        total_assets=customer.total_assets if customer else None,
+        holdings=tuple(h.product_id for h in customer.holdings) if customer else (),
+        mortgage_start=customer.mortgage_start if customer else None,
+        today=today,
+    )
+
+
+@dataclass(frozen=True)
+class RecommendationOutcome:
+    assessment: CurrentAssessment | None
+    recommendations: tuple[Recommendation, ...]
+    record: RecommendationRecord | None
+
+    @property
+    def has_valid_assessment(self) -> bool:
+        return self.assessment is not None and self.assessment.valid
+
+
+def recommend_and_record(uow: AbstractUnitOfWork, catalog: Catalog, *, customer_id: str | None,
+                         conversation_id: str, now: dt.datetime,
+                         audience: Audience = Audience.CUSTOMER) -> RecommendationOutcome:
+    """Recommend from the valid assessment (if any) and keep what was shown, with reasons."""
+    current = current_assessment(uow, customer_id=customer_id, conversation_id=conversation_id, now=now)
+    valid = current.record if current and current.valid else None
+    with uow:
+        customer = uow.customers.get(customer_id) if customer_id else None
+        ctx = build_context(valid, customer, now.date())
+        found = tuple(recommend(catalog, ctx, audience=audience))
+        record = None
+        if found:
+            record = RecommendationRecord(
+                recommendation_id=uuid.uuid4().hex, customer_id=customer_id,
+                conversation_id=conversation_id,
+                assessment_id=valid.assessment_id if valid else None,
+                level=valid.level if valid else "none",
+                items=tuple(RecommendedItem(r.product.id, r.product.risk_rating.name, r.reasons) for r in found),
+                created_at=now)
+            uow.recommendations.add(record)
+            uow.commit()
+    return RecommendationOutcome(current, found, record)
+
+
+def request_product(uow: AbstractUnitOfWork, catalog: Catalog, *, product_id: str, customer_id: str | None,
+                    conversation_id: str, now: dt.datetime) -> ProductRequestDecision:
+    """A product asked for on the customer's own initiative; warnings and refusals are kept."""
+    decision = request_product_decision_only(uow, catalog, product_id=product_id, customer_id=customer_id,
+                                             conversation_id=conversation_id, now=now)
+    if decision.outcome is not RequestOutcome.WITHIN_LEVEL:
+        kind = "refusal" if decision.outcome is RequestOutcome.REFUSED else "warning"
+        _record_event(uow, kind, decision, customer_id, conversation_id, now, decision.message)
+    return decision
+
+
+def confirm_product(uow: AbstractUnitOfWork, catalog: Catalog, *, product_id: str, customer_id: str | None,
+                    conversation_id: str, confirmation_text: str, now: dt.datetime) -> ProductRequestDecision:
+    """The customer's explicit confirmation after the special risk warning, recorded."""
+    decision = request_product_decision_only(uow, catalog, product_id=product_id, customer_id=customer_id,
+                                             conversation_id=conversation_id, now=now)
+    if decision.outcome is RequestOutcome.NEEDS_CONFIRMATION:
+        _record_event(uow, "confirmation", decision, customer_id, conversation_id, now, confirmation_text)
+    return decision
+
+
+def request_product_decision_only(uow: AbstractUnitOfWork, catalog: Catalog, *, product_id: str,
+                                  customer_id: str | None, conversation_id: str,
+                                  now: dt.datetime) -> ProductRequestDecision:
+    product = catalog.get(product_id)
+    current = current_assessment(uow, customer_id=customer_id, conversation_id=conversation_id, now=now)
+    if current is None or not current.valid:
+        raise AssessmentRequiredError(current.validity.reason if current else "no assessment yet")
+    return decide_product_request(RiskLevel.parse(current.record.level), current.record.lowest_category, product)
+
+
+def _record_event(uow: AbstractUnitOfWork, kind: str, decision: ProductRequestDecision, customer_id: str | None,
+                  conversation_id: str, now: dt.datetime, text: str) -> None:
+    with uow:
+        uow.suitability_events.add(SuitabilityEvent(
+            event_id=uuid.uuid4().hex, customer_id=customer_id, conversation_id=conversation_id,
+            kind=kind, product_id=decision.product.id, product_rating=decision.product.risk_rating.name,
+            customer_level=decision.level.name, text=text, created_at=now))
+        uow.commit()
+
+
+def money(value: Decimal) -> str:
+    """Money for people: thousands separators, no cents when whole."""
+    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"

@@ -1,0 +1,38 @@
+# Shared by scripts/start.sh and scripts/test.sh: install uv if missing, then the locked environment.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export RASA_TELEMETRY_ENABLED=false
+export SQLALCHEMY_SILENCE_UBER_WARNING=1
+export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
+
+ensure_uv() {
+  if ! command -v uv >/dev/null 2>&1; then
+    echo "uv not found: installing it with pip (user site)"
+    python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+    export PATH="$HOME/.local/bin:$PATH"
+  fi
+}
+
+sync_env() {
+  ensure_uv
+  uv sync --frozen --quiet
+}
+
+RASA=(uv run --frozen --no-sync rasa)
+PY=(uv run --frozen --no-sync python)
+
+# Train only when no model matches the current data (rasa skips unchanged parts itself).
+train_model() {
+  local out="$1"
+  "${RASA[@]}" train --domain rasa_bot/domain --data rasa_bot/data --config rasa_bot/config.yml \
+    --out "$out" --fixed-model-name advisor
+}
+
+wait_for_http() {  # url, seconds
+  local url="$1" limit="$2" waited=0
+  until curl -fsS -o /dev/null "$url" 2>/dev/null; do
+    sleep 1; waited=$((waited + 1))
+    if [ "$waited" -ge "$limit" ]; then echo "timed out waiting for $url" >&2; return 1; fi
+  done
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Sets up and starts the whole assistant: database, demo customers, model, action server, Rasa.
+# Usage: scripts/start.sh        (Ctrl-C stops everything)
+source "$(dirname "$0")/common.sh"
+
+sync_env
+export ADVISOR_VAR_DIR="${ADVISOR_VAR_DIR:-$ROOT/var}"
+mkdir -p "$ADVISOR_VAR_DIR"
+export RASA_TRACKER_DB="${RASA_TRACKER_DB:-$ADVISOR_VAR_DIR/rasa_tracker.db}"
+export ACTION_PORT="${ACTION_PORT:-5055}"
+export RASA_PORT="${RASA_PORT:-5005}"
+export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}"
+
+"${PY[@]}" -m advisor_core migrate
+"${PY[@]}" -m advisor_core load-demo
+train_model rasa_bot/models
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT INT TERM
+
+"${RASA[@]}" run actions --actions actions --port "$ACTION_PORT" &
+pids+=($!)
+
+api_args=()
+if [ -n "${RASA_API_TOKEN:-}" ]; then
+  api_args=(--enable-api --auth-token "$RASA_API_TOKEN")
+fi
+cors="${RASA_CORS_ORIGINS:-http://localhost:8080}"
+
+echo "Starting Rasa on port $RASA_PORT (REST: POST http://localhost:$RASA_PORT/webhooks/rest/webhook)"
+"${RASA[@]}" run --model rasa_bot/models/advisor.tar.gz --endpoints rasa_bot/endpoints.yml \
+  --credentials rasa_bot/credentials.yml --port "$RASA_PORT" --cors "$cors" "${api_args[@]}" &
+pids+=($!)
+wait -n "${pids[@]}"
