@@ -17,6 +17,7 @@ import yaml
 from advisor_core.errors import DataFileError
 
 from advisor_core.domain.levels import RiskLevel, RiskRating
+from advisor_core.domain.scoring import ADULT_AGE, MAX_AGE
 from advisor_core.domain.products import Catalog, DepositRates, Liquidity, Product, ProductType
 from advisor_core.domain.questionnaire import (
     AgeBand,
@@ -78,11 +79,13 @@ class _Reader:
             raise self.fail(f"{field}.{key}", f"{value!r} is not a number") from None
 
     def choice(self, data: dict[str, Any], key: str, field: str, enum_type: Any) -> Any:
+        """One member of an Enum, by value; RiskLevel and RiskRating are read by member name."""
         value = data.get(key)
+        by_name = enum_type in (RiskLevel, RiskRating)
         try:
-            return enum_type(value)
+            return enum_type.parse(str(value)) if by_name else enum_type(value)
         except ValueError:
-            allowed = ", ".join(str(m.value) for m in enum_type)
+            allowed = ", ".join(m.name if by_name else str(m.value) for m in enum_type)
             raise self.fail(f"{field}.{key}", f"{value!r} is not one of {allowed}") from None
 
     def keywords(self, data: dict[str, Any], field: str) -> tuple[str, ...]:
@@ -138,7 +141,7 @@ def _score_bands(r: _Reader, raw: Any) -> tuple[ScoreBand, ...]:
     for i, entry in enumerate(r.seq(raw, "bands")):
         field = f"bands[{i}]"
         entry = r.mapping(entry, field)
-        level = r.choice(entry, "level", field, lambda v: RiskLevel.parse(str(v)))
+        level = r.choice(entry, "level", field, RiskLevel)
         low, high = r.integer(entry, "min", field), r.integer(entry, "max", field)
         if low != expected_min or high < low:
             raise r.fail(field, f"bands must run contiguously from 0; expected min {expected_min}")
@@ -224,6 +227,8 @@ def _age_bands(r: _Reader, raw: Any, field: str) -> tuple[AgeBand, ...]:
     for before, after in zip(bands, bands[1:]):
         if after.min != before.max + 1:
             raise r.fail(field, "age bands must be contiguous")
+    if bands[0].min != ADULT_AGE or bands[-1].max != MAX_AGE:
+        raise r.fail(field, f"age bands must cover {ADULT_AGE} to {MAX_AGE}")
     return tuple(bands)
 
 
@@ -278,7 +283,7 @@ def load_catalog(path: Path | str | None = None) -> Catalog:
             id=r.text(raw, "id", field),
             name=r.text(raw, "name", field),
             type=r.choice(raw, "type", field, ProductType),
-            risk_rating=r.choice(raw, "risk_rating", field, lambda v: RiskRating.parse(str(v))),
+            risk_rating=r.choice(raw, "risk_rating", field, RiskRating),
             minimum_amount=minimum,
             horizon_months=r.integer(raw, "horizon_months", field),
             liquidity=r.choice(raw, "liquidity", field, Liquidity),

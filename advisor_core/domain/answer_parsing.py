@@ -26,7 +26,7 @@ _SCALE = {"hundred": 100, "thousand": 1000, "k": 1000, "million": 1_000_000, "m"
           "mn": 1_000_000, "wan": 10_000, "lakh": 100_000, "grand": 1000}
 _NUMBER = re.compile(
     r"(?P<cmp>more than|over|above|at least|less than|under|below|fewer than|up to|at most)?\s*"
-    r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>k|m|mn|million|thousand|wan|grand|lakh)?\b"
+    r"(?P<num>(?<![\w.])-?\d[\d,]*(?:\.\d+)?)\s*(?P<scale>k|m|mn|million|thousand|wan|grand|lakh)?\b"
     r"\s*(?P<unit>%|percent|per cent|months?|mos?|years?|yrs?|y\b|times)?",
     re.IGNORECASE,
 )
@@ -37,7 +37,9 @@ _EPSILON = Decimal("0.001")
 
 def _words_to_digits(text: str) -> str:
     """Replace spelled-out numbers ("twenty nine", "two hundred thousand") by digits."""
-    tokens = re.findall(r"[a-z]+|[^a-z]+", text.lower())
+    # "twenty-nine" reads like "twenty nine"
+    text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text.lower())
+    tokens = re.findall(r"[a-z]+|[^a-z]+", text)
     out: list[str] = []
     current: int | None = None
     pending_space = ""

@@ -69,6 +69,14 @@ class Exclusion:
     reason: str
 
 
+def holding_period(months: int) -> str:
+    """ "6 months", "1 year", "5 years" """
+    if months % 12:
+        return f"{months} months"
+    years = months // 12
+    return f"{years} year" if years == 1 else f"{years} years"
+
+
 def _deposit_plus_fits(ctx: CustomerContext, catalog: Catalog) -> bool:
     return ctx.demand_balance is not None and ctx.demand_balance > catalog.rates.offer_above_balance
 
@@ -81,6 +89,8 @@ def _mortgage_seasoned(ctx: CustomerContext) -> bool:
 def check_product(product: Product, ctx: CustomerContext, catalog: Catalog,
                   audience: Audience = Audience.CUSTOMER) -> Exclusion | None:
     """The first hard rule the product fails for this customer, or None if it may be shown."""
+    if product.id in ctx.holdings:
+        return Exclusion(product, "already_held", "already held")
     if product.type is ProductType.LOAN:
         if audience is Audience.CUSTOMER and ctx.level is None:
             return Exclusion(product, "no_assessment", "cross-sell offers are not shown before an assessment")
@@ -91,8 +101,6 @@ def check_product(product: Product, ctx: CustomerContext, catalog: Catalog,
     if product.id == "deposit_plus" and not _deposit_plus_fits(ctx, catalog):
         return Exclusion(product, "demand_balance_too_low",
                          f"offered when the demand balance is above {catalog.rates.offer_above_balance:,}")
-    if product.id in ctx.holdings:
-        return Exclusion(product, "already_held", "already held")
     if ctx.level is None:
         if product.type is ProductType.DEPOSIT:
             return None
@@ -113,7 +121,7 @@ def check_product(product: Product, ctx: CustomerContext, catalog: Catalog,
     if ctx.horizon is not None and product.horizon_months > HORIZON_MONTHS.get(ctx.horizon, 0) \
             and product.risk_rating >= RiskRating.R2:
         return Exclusion(product, "horizon_too_short",
-                         f"designed to be held at least {product.horizon_months // 12 or 1} year(s), longer than your horizon")
+                         f"designed to be held at least {holding_period(product.horizon_months)}, longer than your horizon")
     return None
 
 
@@ -140,7 +148,7 @@ def _reasons_and_score(product: Product, ctx: CustomerContext, catalog: Catalog)
         score += 10  # the bank's playbook: idle demand balances above the threshold come first
     if ctx.horizon is not None and product.horizon_months <= HORIZON_MONTHS.get(ctx.horizon, 0):
         if product.horizon_months:
-            reasons.append(f"It is meant to be held {product.horizon_months // 12 or 1}+ year(s), which fits your horizon.")
+            reasons.append(f"It is meant to be held at least {holding_period(product.horizon_months)}, which fits your horizon.")
             score += 1
     reasons.append(f"Liquidity: {product.liquidity.words}.")
     if product.type is not ProductType.DEPOSIT:

@@ -95,7 +95,8 @@ def check_retake_allowed(previous_attempts: Sequence[dt.datetime], now: dt.datet
     if not previous_attempts:
         return
     ordered = sorted(previous_attempts)
-    retakes_today = sum(1 for t in ordered[1:] if t.date() == now.date())
+    today = now.astimezone(dt.timezone.utc).date()
+    retakes_today = sum(1 for t in ordered[1:] if t.astimezone(dt.timezone.utc).date() == today)
     if retakes_today >= RETAKES_PER_DAY:
         raise RetakeLimitError(
             "You have already retaken the questionnaire today; you can take it again tomorrow. "

@@ -107,6 +107,33 @@ def stored(uow: FakeUnitOfWork) -> dict[str, list[Any]]:
     }
 
 
+# A complete, valid answer set (hand-scored: 54 points, band C3; capacity 70, willingness 44;
+# the short horizon caps the level at C2).
+FULL_ANSWERS: dict[str, Any] = {
+    "kyc_income_source": "one_stable_wage", "kyc_investable_assets": "100k_500k",
+    "kyc_asset_share": "10_30", "kyc_liquidity_reserve": "3_6m_mortgage_only", "kyc_age": 42,
+    "kyc_experience": "fixed_income", "kyc_trade_frequency": "1_5", "kyc_knowledge_bonds": "falls",
+    "kyc_knowledge_diversification": "one_stock", "kyc_horizon": "lt_1y", "kyc_objective": "income",
+    "kyc_loss_tolerance": "le_15", "kyc_drawdown_reaction": "hold", "kyc_return_tradeoff": "half",
+    "kyc_goals": ["retirement"],
+}
+
+
+def assessment_for(level: str, *, assessment_id: str | None = None, customer_id: str | None = CUSTOMER_ID,
+                   conversation_id: str = "an-earlier-conversation", lowest: bool = False,
+                   days_ago: float = 30, age: int = 44, answers: dict[str, Any] | None = None,
+                   caps: tuple[Any, ...] = ()) -> Any:
+    """A stored assessment at ``level`` made ``days_ago`` before FIXED_NOW."""
+    from tests.fakes import make_assessment
+
+    return make_assessment(
+        assessment_id or f"A-{level}-{customer_id}-{days_ago}",
+        customer_id=customer_id, conversation_id=conversation_id, level=level, lowest_category=lowest,
+        created_at=FIXED_NOW - dt.timedelta(days=days_ago), age_at_assessment=age,
+        answers=answers if answers is not None else {"kyc_horizon": "gt_10y", "kyc_goals": ["wealth_growth"]},
+        caps=caps)
+
+
 # --------------------------------------------------------------------------- tokens
 
 
@@ -229,3 +256,14 @@ def all_buttons(dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
 
 def payloads(dispatcher: CollectingDispatcher) -> list[str]:
     return [b["payload"] for b in all_buttons(dispatcher)]
+
+
+# --------------------------------------------------------------------------- pytest hooks
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The short test secret of the brief makes PyJWT warn on every token; that is expected here."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning"))

@@ -52,18 +52,12 @@ def test_age_out_of_range(text: str) -> None:
     assert info.value.item == "kyc_age"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: answer_parsing._NUMBER has no sign, so parse_age drops the minus: '-1' -> 1 "
-    "(then reported as 'under 18') instead of AgeOutOfRangeError"))
 @pytest.mark.parametrize("text", ["-1", "I am -5"])
 def test_negative_age_is_out_of_range(text: str) -> None:
     with pytest.raises(AgeOutOfRangeError):
         parse("age", text)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: answer_parsing._words_to_digits does not join hyphenated number words: "
-    "'twenty-nine' raises AnswerError instead of giving 29"))
 @pytest.mark.parametrize(("text", "age"), [("twenty-nine", 29), ("I'm forty-two", 42)])
 def test_hyphenated_spelled_age(text: str, age: int) -> None:
     assert parse("age", text) == age

@@ -95,9 +95,6 @@ def test_held_products_are_not_offered_again() -> None:
     assert check_product(CATALOG.get("bond_fund"), ctx, CATALOG).rule == "already_held"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: recommendation.check_product returns for a LOAN before the already_held rule, so a "
-    "customer whose holdings include renovation_instalment is offered it again"))
 def test_held_loan_is_not_offered_again() -> None:
     ctx = CustomerContext(level=RiskLevel.C3, holdings=("renovation_instalment",), **seasoned(800))
     assert "renovation_instalment" not in everything(ctx)
@@ -298,10 +295,6 @@ def test_no_reason_claims_a_guarantee() -> None:
                 assert no_guarantee_claims(reason), reason
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: recommendation._reasons_and_score (and the horizon_too_short reason) print "
-    "horizon_months // 12 or 1, so a 6-month product (bank_wealth_steady, structured_deposit_gold) "
-    "is described as 'meant to be held 1+ year(s)'"))
 def test_horizon_reason_states_the_real_holding_period() -> None:
     ctx = CustomerContext(level=RiskLevel.C3, horizon="1_3y")
     rec = next(r for r in recommend(CATALOG, ctx, audience=ADVISOR) if r.product.id == "bank_wealth_steady")

@@ -199,10 +199,6 @@ def test_attempt_order_does_not_matter() -> None:
         check_retake_allowed([T0 + dt.timedelta(hours=1), T0], T0 + dt.timedelta(hours=2))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: suitability.check_retake_allowed compares t.date() and now.date() in each datetime's own "
-    "offset, not the UTC calendar day its docstring promises; a retake at 20:00 UTC and another at "
-    "05:00+08:00 the next local day (21:00 UTC, same UTC day) is allowed"))
 def test_retake_day_is_the_utc_day() -> None:
     first = dt.datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
     retake = dt.datetime(2025, 3, 10, 20, 0, tzinfo=UTC)

@@ -1,0 +1,232 @@
+"""The advisor assistant: only a verified advisor token gets an answer."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+
+from actions import advisor
+from tests.actions.conftest import (
+    ADVISOR_ID,
+    CUSTOMER_ID,
+    FIXED_NOW,
+    advisor_token,
+    all_text,
+    assessment_for,
+    customer_token,
+    expired_token,
+    forged_token,
+    make_tracker,
+    run_action,
+    seed,
+    slot_sets,
+)
+from tests.fakes import make_customer, make_recommendation, make_ticket
+
+OTHER_ID = "C000999"
+ADVISOR_ACTIONS = [advisor.AdvisorCustomerSummary, advisor.AdvisorExplainRecommendation,
+                   advisor.AdvisorCampaignList, advisor.AdvisorHandoffList]
+REQUEST_SLOTS = {"customer_ref": CUSTOMER_ID, "product": "tech_thematic_fund", "campaign": "deposit_plus"}
+
+
+@pytest.fixture(autouse=True)
+def export_dir(tmp_path, monkeypatch):
+    directory = tmp_path / "exports"
+    monkeypatch.setenv("ADVISOR_EXPORT_DIR", str(directory))
+    return directory
+
+
+@pytest.fixture
+def book(fake_uow):
+    """Two customers, one with a C3 assessment and a recommendation, and handoff tickets."""
+    alex = make_customer(CUSTOMER_ID, display_name="Alex Example", demand_balance=Decimal("20000.00"),
+                         children_ages=(4, 9), mortgage_start=dt.date(2015, 1, 1))
+    sam = make_customer(OTHER_ID, display_name="Sam Sample", demand_balance=Decimal("100.00"), holdings=(),
+                        children_ages=(), mortgage_start=None, total_assets=Decimal("20000.00"))
+    assessment = assessment_for("C3", assessment_id="A-1", days_ago=10,
+                                answers={"kyc_horizon": "gt_10y", "kyc_goals": ["retirement"]})
+    seed(fake_uow, alex, sam, assessment,
+         make_recommendation("R-1", customer_id=CUSTOMER_ID, assessment_id="A-1",
+                             created_at=FIXED_NOW - dt.timedelta(days=9)),
+         make_ticket("H-OPEN-1", customer_id=CUSTOMER_ID, summary="risk level C3; asked about: faq",
+                     created_at=FIXED_NOW - dt.timedelta(hours=3)),
+         make_ticket("H-OPEN-2", customer_id=None, summary="asked about: ask_deposit_plus",
+                     created_at=FIXED_NOW - dt.timedelta(hours=2)),
+         make_ticket("H-CLOSED", status="closed", created_at=FIXED_NOW - dt.timedelta(hours=1)))
+    return alex, sam
+
+
+def ask(action_cls, token, **slots):
+    return run_action(action_cls(), make_tracker(text="advisor request", token=token, slots=slots))
+
+
+# ------------------------------------------------------------------ refusals
+
+
+@pytest.mark.parametrize("action_cls", ADVISOR_ACTIONS, ids=lambda c: c().name())
+@pytest.mark.parametrize("who", ["customer", "anonymous", "forged_advisor", "expired_advisor",
+                                 "customer_claiming_advisor"])
+def test_anyone_but_a_verified_advisor_gets_the_same_refusal(action_cls, who, book, export_dir):
+    token = {"customer": customer_token(), "anonymous": None,
+             "forged_advisor": forged_token(ADVISOR_ID, "advisor"),
+             "expired_advisor": expired_token(ADVISOR_ID, "advisor"),
+             "customer_claiming_advisor": customer_token(ADVISOR_ID)}[who]
+    metadata = {"role": "advisor"} if who == "customer_claiming_advisor" else None
+    tracker = make_tracker(text=f"summary of {CUSTOMER_ID}", token=token, metadata=metadata, slots=REQUEST_SLOTS)
+    events, dispatcher = run_action(action_cls(), tracker)
+
+    assert events == []
+    assert len(dispatcher.messages) == 1
+    message = dispatcher.messages[0]
+    assert message["text"] == advisor.REFUSAL
+    assert not message.get("buttons")
+    # It reveals nothing: no ids, names, amounts or counts.
+    assert not re.search(r"\d", message["text"])
+    assert CUSTOMER_ID not in message["text"] and "Alex" not in message["text"]
+    assert not export_dir.exists() or not any(export_dir.iterdir())
+
+
+def test_the_refusal_is_the_same_for_every_advisor_action(book):
+    answers = {all_text(ask(cls, customer_token(), **REQUEST_SLOTS)[1]) for cls in ADVISOR_ACTIONS}
+    answers |= {all_text(ask(cls, None, **REQUEST_SLOTS)[1]) for cls in ADVISOR_ACTIONS}
+    assert answers == {advisor.REFUSAL}
+
+
+# ------------------------------------------------------------------ customer summary
+
+
+def test_customer_summary_shows_level_balances_holdings_and_last_recommendations(book):
+    events, dispatcher = ask(advisor.AdvisorCustomerSummary, advisor_token(), customer_ref=CUSTOMER_ID)
+
+    text = all_text(dispatcher)
+    assert CUSTOMER_ID in text
+    assert "age 45" in text  # born 15 June 1980; FIXED_NOW is 16 June 2025
+    assert "Level C3" in text and "valid" in text
+    assert "demand 20,000" in text and "investable 250,000" in text and "total 1,250,000.10" in text
+    assert "FUND-BOND-01 10,000.01" in text and "DEP-12M 0.99" in text
+    assert "retirement" in text  # goals
+    assert "FUND-BOND-01 (R2)" in text  # the last recommendation
+    assert slot_sets(events) == {"customer_ref": None}
+
+
+def test_customer_summary_without_an_assessment(book):
+    _, dispatcher = ask(advisor.AdvisorCustomerSummary, advisor_token(), customer_ref=OTHER_ID)
+
+    text = all_text(dispatcher)
+    assert "No risk assessment on record" in text
+    assert "Holdings: none" in text
+    assert "demand 100" in text
+
+
+def test_customer_summary_for_an_unknown_customer(book):
+    events, dispatcher = ask(advisor.AdvisorCustomerSummary, advisor_token(), customer_ref="C404404")
+
+    assert "No customer C404404" in all_text(dispatcher)
+    assert slot_sets(events) == {"customer_ref": None}
+
+
+def test_customer_summary_asks_which_customer(book):
+    events, dispatcher = ask(advisor.AdvisorCustomerSummary, advisor_token())
+
+    assert events == []
+    assert "Which customer" in all_text(dispatcher)
+
+
+# ------------------------------------------------------------------ explanations
+
+
+def test_explain_a_product_that_is_not_suitable_cites_the_rule(book):
+    events, dispatcher = ask(advisor.AdvisorExplainRecommendation, advisor_token(), customer_ref=CUSTOMER_ID,
+                             product="tech_thematic_fund")
+
+    text = all_text(dispatcher)
+    assert "tech_thematic_fund is not suitable for C000123" in text
+    assert "above_level" in text
+    assert "R5" in text and "C3" in text
+    assert slot_sets(events) == {"customer_ref": None, "product": None}
+
+
+def test_explain_a_product_that_is_suitable_gives_the_reasons(book):
+    _, dispatcher = ask(advisor.AdvisorExplainRecommendation, advisor_token(), customer_ref=CUSTOMER_ID,
+                        product="balanced_fund")
+
+    text = all_text(dispatcher)
+    assert "balanced_fund is suitable for C000123" in text
+    assert "within your risk level C3" in text
+
+
+def test_explain_for_a_customer_without_assessment_cites_no_assessment(book):
+    _, dispatcher = ask(advisor.AdvisorExplainRecommendation, advisor_token(), customer_ref=OTHER_ID,
+                        product="bond_fund")
+
+    assert "is not suitable" in all_text(dispatcher)
+    assert "no_assessment" in all_text(dispatcher)
+
+
+def test_explain_an_unknown_product(book):
+    events, dispatcher = ask(advisor.AdvisorExplainRecommendation, advisor_token(), customer_ref=CUSTOMER_ID,
+                             product="magic_beans")
+
+    assert "No product magic_beans" in all_text(dispatcher)
+    assert slot_sets(events) == {"product": None}
+
+
+def test_explain_asks_which_product(book):
+    events, dispatcher = ask(advisor.AdvisorExplainRecommendation, advisor_token(), customer_ref=CUSTOMER_ID)
+
+    assert events == []
+    assert "Which product" in all_text(dispatcher)
+
+
+# ------------------------------------------------------------------ campaigns
+
+
+def test_campaign_list_gives_counts_and_a_csv(book, export_dir):
+    events, dispatcher = ask(advisor.AdvisorCampaignList, advisor_token(), campaign="deposit_plus")
+
+    text = all_text(dispatcher)
+    assert "1 customers fit deposit_plus" in text
+    assert "deposit_plus: 1" in text and "education_plan: 1" in text and "renovation_instalment: 1" in text
+    path = export_dir / f"deposit_plus-{FIXED_NOW.date().isoformat()}.csv"
+    assert str(path) in text
+    assert path.exists()
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    assert rows[0] == ["customer_id", "tier", "demand_balance"]
+    assert [r[0] for r in rows[1:]] == [CUSTOMER_ID]
+    content = path.read_text(encoding="utf-8")
+    assert "Alex" not in content and "Sam" not in content  # no personal names
+    assert slot_sets(events) == {"campaign": None}
+
+
+def test_campaign_list_asks_which_campaign(book, export_dir):
+    events, dispatcher = ask(advisor.AdvisorCampaignList, advisor_token(), campaign="free_money")
+
+    assert "Which campaign" in all_text(dispatcher)
+    assert "deposit_plus" in all_text(dispatcher)
+    assert slot_sets(events) == {"campaign": None}
+    assert not export_dir.exists()
+
+
+# ------------------------------------------------------------------ handoffs
+
+
+def test_handoff_list_shows_the_open_tickets_oldest_first(book):
+    events, dispatcher = ask(advisor.AdvisorHandoffList, advisor_token())
+
+    text = all_text(dispatcher)
+    assert events == []
+    assert "2 open handoff tickets" in text
+    assert text.index("H-OPEN-1") < text.index("H-OPEN-2")
+    assert "H-CLOSED" not in text
+    assert "customer guest" in text  # the anonymous ticket
+    assert "asked about: ask_deposit_plus" in text
+
+
+def test_handoff_list_without_tickets():
+    _, dispatcher = ask(advisor.AdvisorHandoffList, advisor_token())
+
+    assert "No open handoff tickets" in all_text(dispatcher)

@@ -1,0 +1,181 @@
+"""Verifying the signed auth_token: only a token that verifies gives an identity."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+
+import jwt
+import pytest
+
+from advisor_core.identity import ANONYMOUS, Identity, IdentityStatus, issue_token, verify_token
+
+SECRET = "unit-test-secret-that-is-long-enough-for-hs256!"
+OTHER_SECRET = "a-completely-different-secret-of-decent-length!!"
+NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
+FAR_FUTURE = int(dt.datetime(2100, 1, 1, tzinfo=dt.timezone.utc).timestamp())
+
+
+def signed(claims: dict[str, object], secret: str = SECRET, algorithm: str = "HS256") -> str:
+    return jwt.encode(claims, secret, algorithm=algorithm)
+
+
+def _b64(data: dict[str, object]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+# ------------------------------------------------------------------ verified
+
+
+@pytest.mark.parametrize("role", ["customer", "advisor"])
+def test_verified_token(role: str) -> None:
+    identity = verify_token(issue_token("u-42", role, SECRET), SECRET)
+    assert identity == Identity(IdentityStatus.VERIFIED, "u-42", role)
+    assert identity.verified
+    assert identity.anonymous_reason is None
+    assert identity.is_advisor is (role == "advisor")
+    assert identity.customer_id == ("u-42" if role == "customer" else None)
+
+
+def test_verified_with_explicit_now() -> None:
+    token = issue_token("c-1", "customer", SECRET, now=NOW, expires_in=dt.timedelta(minutes=10))
+    assert verify_token(token, SECRET, now=NOW + dt.timedelta(minutes=9)).verified
+
+
+# ------------------------------------------------------------------ expired
+
+
+def test_expired_token() -> None:
+    token = issue_token("c-1", "customer", SECRET, expires_in=dt.timedelta(seconds=-30))
+    identity = verify_token(token, SECRET)
+    assert identity.status is IdentityStatus.EXPIRED
+    assert not identity.verified and identity.customer_id is None and identity.subject is None
+    assert identity.anonymous_reason == "your sign-in has expired"
+
+
+@pytest.mark.parametrize("after", [dt.timedelta(minutes=10), dt.timedelta(days=3)])
+def test_expired_at_explicit_now(after: dt.timedelta) -> None:
+    token = issue_token("c-1", "customer", SECRET, now=NOW, expires_in=dt.timedelta(minutes=10))
+    assert verify_token(token, SECRET, now=NOW + after).status is IdentityStatus.EXPIRED
+
+
+# ------------------------------------------------------------------ invalid
+
+
+def test_wrong_secret() -> None:
+    identity = verify_token(issue_token("c-1", "customer", OTHER_SECRET), SECRET)
+    assert identity.status is IdentityStatus.INVALID
+    assert identity.anonymous_reason == "your sign-in could not be verified"
+
+
+def test_tampered_payload() -> None:
+    token = issue_token("c-1", "customer", SECRET)
+    header, _, signature = token.split(".")
+    forged = ".".join([header, _b64({"sub": "c-1", "role": "advisor", "exp": FAR_FUTURE}), signature])
+    assert verify_token(forged, SECRET).status is IdentityStatus.INVALID
+
+
+def test_unsigned_alg_none() -> None:
+    token = jwt.encode({"sub": "c-1", "role": "advisor", "exp": FAR_FUTURE}, None, algorithm="none")
+    assert verify_token(token, SECRET).status is IdentityStatus.INVALID
+    hand_made = _b64({"alg": "none", "typ": "JWT"}) + "." + _b64({"sub": "c-1", "role": "advisor",
+                                                                   "exp": FAR_FUTURE}) + "."
+    assert verify_token(hand_made, SECRET).status is IdentityStatus.INVALID
+
+
+def test_other_algorithm_rejected() -> None:
+    token = signed({"sub": "c-1", "role": "customer", "exp": FAR_FUTURE}, SECRET + SECRET, "HS512")
+    assert verify_token(token, SECRET + SECRET).status is IdentityStatus.INVALID
+
+
+@pytest.mark.parametrize("missing", ["sub", "role", "exp"])
+def test_missing_claims(missing: str) -> None:
+    claims: dict[str, object] = {"sub": "c-1", "role": "customer", "exp": FAR_FUTURE}
+    del claims[missing]
+    assert verify_token(signed(claims), SECRET).status is IdentityStatus.INVALID
+    assert verify_token(signed(claims), SECRET, now=NOW).status is IdentityStatus.INVALID
+
+
+@pytest.mark.parametrize("role", ["admin", "Customer", "", None, 1])
+def test_bad_role(role: object) -> None:
+    identity = verify_token(signed({"sub": "c-1", "role": role, "exp": FAR_FUTURE}), SECRET)
+    assert identity.status is IdentityStatus.INVALID
+    assert identity.role == "anonymous"
+
+
+@pytest.mark.parametrize("subject", ["", 5])
+def test_bad_subject(subject: object) -> None:
+    assert verify_token(signed({"sub": subject, "role": "customer", "exp": FAR_FUTURE}), SECRET).status \
+        is IdentityStatus.INVALID
+
+
+@pytest.mark.parametrize("exp", ["soon", None])
+def test_bad_exp(exp: object) -> None:
+    token = signed({"sub": "c-1", "role": "customer", "exp": exp})
+    assert verify_token(token, SECRET).status is IdentityStatus.INVALID
+    assert verify_token(token, SECRET, now=NOW).status is IdentityStatus.INVALID
+
+
+@pytest.mark.parametrize("token", ["garbage", "a.b.c", 123, b"bytes", ["x"]])
+def test_malformed_token(token: object) -> None:
+    assert verify_token(token, SECRET).status is IdentityStatus.INVALID
+
+
+# ------------------------------------------------------------------ no token, no secret
+
+
+@pytest.mark.parametrize("token", [None, ""])
+def test_no_token_is_anonymous(token: object) -> None:
+    identity = verify_token(token, SECRET)
+    assert identity is ANONYMOUS
+    assert identity.status is IdentityStatus.NO_TOKEN
+    assert identity.role == "anonymous" and identity.subject is None
+    assert not identity.verified and not identity.is_advisor and identity.customer_id is None
+    assert identity.anonymous_reason is None
+    assert verify_token(token, None) is ANONYMOUS
+
+
+@pytest.mark.parametrize("secret", [None, ""])
+def test_no_secret_configured(secret: str | None) -> None:
+    identity = verify_token(issue_token("c-1", "customer", SECRET), secret)
+    assert identity.status is IdentityStatus.NOT_CONFIGURED
+    assert not identity.verified and identity.customer_id is None
+    assert identity.anonymous_reason == "sign-in is not available right now"
+
+
+# ------------------------------------------------------------------ customer_id
+
+
+@pytest.mark.parametrize(("status", "role", "customer_id"), [
+    (IdentityStatus.VERIFIED, "customer", "c-1"),
+    (IdentityStatus.VERIFIED, "advisor", None),
+    (IdentityStatus.EXPIRED, "customer", None),
+    (IdentityStatus.INVALID, "customer", None),
+    (IdentityStatus.NO_TOKEN, "customer", None),
+    (IdentityStatus.NOT_CONFIGURED, "customer", None),
+])
+def test_customer_id_only_for_verified_customer(status: IdentityStatus, role: str, customer_id: str | None) -> None:
+    identity = Identity(status, "c-1", role)
+    assert identity.customer_id == customer_id
+    assert identity.is_advisor is False or (status is IdentityStatus.VERIFIED and role == "advisor")
+
+
+def test_unverified_advisor_is_not_an_advisor() -> None:
+    assert Identity(IdentityStatus.EXPIRED, "a-1", "advisor").is_advisor is False
+    assert Identity(IdentityStatus.VERIFIED, "a-1", "advisor").is_advisor is True
+
+
+# ------------------------------------------------------------------ issuing
+
+
+def test_issue_token_claims() -> None:
+    token = issue_token("c-9", "advisor", SECRET, now=NOW, expires_in=dt.timedelta(hours=2))
+    claims = jwt.decode(token, SECRET, algorithms=["HS256"], options={"verify_exp": False})
+    assert claims == {"sub": "c-9", "role": "advisor", "exp": int((NOW + dt.timedelta(hours=2)).timestamp())}
+    assert jwt.get_unverified_header(token)["alg"] == "HS256"
+
+
+def test_issue_token_rejects_unknown_role() -> None:
+    with pytest.raises(ValueError, match="role"):
+        issue_token("c-1", "admin", SECRET)
