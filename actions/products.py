@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from actions.base import AdvisorAction, blocking, buttons, identify
 from advisor_core.domain.calculators import deposit_plus_comparison
 from advisor_core.domain.levels import RiskLevel
+from advisor_core.domain.products import ProductType
 from advisor_core.domain.suitability import RequestOutcome
 from advisor_core.errors import AssessmentRequiredError, UnknownProductError
 from advisor_core.services.assessments import current_assessment
@@ -80,12 +81,16 @@ class RecommendProducts(AdvisorAction):
             dispatcher.utter_message(text=f"At level {level} I have nothing suitable to suggest right now; "
                                           "an advisor can look at your situation with you.")
             return []
+        investments = [r for r in outcome.recommendations if r.product.type is not ProductType.LOAN]
+        offers = [r for r in outcome.recommendations if r.product.type is ProductType.LOAN]
         lines = [f"Based on your risk level {level}, these suit you (best first):"]
-        for n, rec in enumerate(outcome.recommendations, start=1):
+        for n, rec in enumerate(investments, start=1):
             lines.append(f"{n}. {rec.product.name} ({rec.product.risk_rating.name}) - " + " ".join(rec.reasons))
         lines.append("Past performance and the ranges shown are illustrations, not promises. "
                      "Ask me about any of them, or say \"talk to a person\" to speak with an advisor.")
         dispatcher.utter_message(text="\n".join(lines))
+        for offer in offers:
+            dispatcher.utter_message(text=f"You may also qualify for the {offer.product.name}. " + " ".join(offer.reasons))
         return []
 
 
@@ -139,11 +144,19 @@ class ConfirmProductRequest(AdvisorAction):
         except (AssessmentRequiredError, UnknownProductError):
             dispatcher.utter_message(text="That request has lapsed; please ask again.")
             return [SlotSet("pending_product", None), SlotSet("product", None)]
+        cleared = [SlotSet("pending_product", None), SlotSet("product", None)]
+        if decision.outcome is RequestOutcome.REFUSED:  # the level changed since the warning
+            dispatcher.utter_message(text=decision.message)
+            return cleared
+        if decision.outcome is RequestOutcome.WITHIN_LEVEL:
+            dispatcher.utter_message(text=f"{decision.message} No special confirmation is needed; an advisor or "
+                                          "the app can complete the purchase with you.")
+            return cleared
         dispatcher.utter_message(
             text=(f"Your confirmation is recorded together with the risk warning. {decision.product.name} "
                   "was not recommended by us; an advisor will complete the purchase with you and can "
                   "answer any questions first."))
-        return [SlotSet("pending_product", None), SlotSet("product", None)]
+        return cleared
 
 
 class DeclineProductRequest(AdvisorAction):

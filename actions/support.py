@@ -63,6 +63,19 @@ class Greet(AdvisorAction):
         return events
 
 
+def _previous_turn_fell_back(tracker: Tracker) -> bool:
+    """Whether the user turn before this one was also answered by a rephrase request."""
+    users_seen = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users_seen += 1
+            if users_seen == 2:
+                return False
+        elif users_seen == 1 and event.get("event") == "action" and event.get("name") == "action_rephrase_or_handoff":
+            return True
+    return False
+
+
 class RephraseOrHandoff(AdvisorAction):
     """First misunderstanding: ask to rephrase. Second in a row: offer a person."""
 
@@ -70,7 +83,7 @@ class RephraseOrHandoff(AdvisorAction):
         return "action_rephrase_or_handoff"
 
     async def act(self, dispatcher, tracker, domain, svc):
-        count = int(tracker.get_slot("fallback_count") or 0) + 1
+        count = int(tracker.get_slot("fallback_count") or 0) + 1 if _previous_turn_fell_back(tracker) else 1
         if count >= 2:
             dispatcher.utter_message(text="Sorry, I'm still not getting it. Would you like me to connect you with "
                                           "a human advisor?",

@@ -123,11 +123,6 @@ def test_rephrase_first_then_offer_a_human():
     assert slot_sets(second_events)["fallback_count"] == 0  # the next misunderstanding starts again
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: actions/support.py RephraseOrHandoff counts every misunderstanding in the conversation "
-    "(fallback_count is only reset when the handoff is offered), so two fallbacks far apart get "
-    "'Sorry, I'm still not getting it' and a handoff offer instead of a rephrase request "
-    "(the docstring promises: 'Second in a row: offer a person')"))
 def test_a_misunderstanding_after_an_understood_turn_asks_to_rephrase_again():
     history = [user_event("blorp", "nlu_fallback"), action_event("action_rephrase_or_handoff"),
                bot_event("Sorry, I didn't understand that."), slot_event("fallback_count", 1.0),
