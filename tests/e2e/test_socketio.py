@@ -8,7 +8,9 @@ Every wait is bounded.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import json
 import re
 import threading
 import time
@@ -19,6 +21,7 @@ from typing import Any
 import pytest
 import requests
 import socketio
+import websockets
 
 from tests.e2e.conftest import API_TOKEN, Stack, advisor_token, customer_token
 
@@ -243,3 +246,35 @@ def test_typing_another_customers_id_changes_nothing(web_chat) -> None:
     slots = other.slots()
     assert slots["customer_id"] == "C000006"
     assert slots["risk_level"] is None
+
+
+def test_websocket_upgrade_works_or_is_not_offered(stack: Stack) -> None:
+    """Browsers (rasa-webchat) start on long-polling and upgrade to WebSocket when the server offers it.
+
+    A broken upgrade is worse than none: Sanic 21.12's WebSocket code fails on Python 3.11, the
+    server then answers every poll with a no-op, and the widget never sees a reply. (The Python
+    client above stays on polling, as websocket-client is not installed, so only this test and the
+    browser test would notice.)
+    """
+    handshake = requests.get(f"{stack.rasa_url}/socket.io/", params={"EIO": "4", "transport": "polling"},
+                             timeout=10)
+    assert handshake.status_code == 200, handshake.text
+    opened = json.loads(handshake.text.split("\x1e")[0][1:])  # Engine.IO v4: "0{...}"
+    if "websocket" not in opened.get("upgrades", []):
+        return  # clients stay on long-polling, which the tests above exercise
+
+    async def probe() -> str:
+        uri = (stack.rasa_url.replace("http://", "ws://")
+               + f"/socket.io/?EIO=4&transport=websocket&sid={opened['sid']}")
+        async with websockets.connect(uri, open_timeout=10, close_timeout=2) as ws:
+            await ws.send("2probe")
+            return str(await asyncio.wait_for(ws.recv(), 10))
+
+    try:
+        answer = asyncio.run(probe())
+    except Exception as exc:  # noqa: BLE001 - any failure is the finding
+        answer = f"{type(exc).__name__}: {exc}"
+    assert answer == "3probe", (
+        f"the server offers a WebSocket upgrade that does not work ({answer}); browsers then hang. "
+        f"Serve Socket.IO over long-polling only (engineio allow_upgrades=False) or fix the WebSocket "
+        f"server.\n--- server logs (tail) ---\n{stack.log_text()[-2000:]}")

@@ -1,0 +1,68 @@
+"""REST and Socket.IO channels that never leave the customer in silence.
+
+When the action server is down or an action fails inside Rasa, Rasa logs the error and carries
+on without a reply (rasa#3902, rasa#7630). These channels count what the bot sent for each user
+message and, if it was nothing, send a short "temporarily unavailable" message instead. The
+tracker keeps the conversation, so the customer can simply try again. The URLs stay the
+contract's: /webhooks/rest/webhook and /socket.io.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from rasa.core.channels.socketio import SocketIOInput
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = ("Sorry, part of our service is temporarily unavailable, so I can't answer that right now. "
+               "Nothing you told me is lost: please try again in a minute, or call the bank if it is urgent.")
+
+
+class CountingOutputChannel(OutputChannel):
+    """Passes every bot message to the real channel and counts them."""
+
+    def __init__(self, inner: OutputChannel) -> None:
+        self.inner = inner
+        self.sent = 0
+
+    def name(self) -> str:  # type: ignore[override]
+        return self.inner.name()
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        self.sent += 1
+        await self.inner.send_response(recipient_id, message)
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self.inner, attribute)  # e.g. CollectingOutputChannel.messages
+
+
+def never_silent(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[Any]]:
+    async def handle(message: UserMessage) -> None:
+        counter = CountingOutputChannel(message.output_channel)
+        message.output_channel = counter
+        try:
+            await on_new_message(message)
+        finally:
+            if counter.sent == 0:
+                logger.warning("no reply was produced for a user message; sent the unavailable notice")
+                await counter.inner.send_response(message.sender_id, {"text": UNAVAILABLE})
+    return handle
+
+
+class GuardedRestInput(RestInput):
+    """The REST channel (`rest`) for the mobile app."""
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Any:
+        return super().blueprint(never_silent(on_new_message))
+
+
+class GuardedSocketIOInput(SocketIOInput):
+    """The Socket.IO channel (`socketio`) for the web widget."""
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Any:
+        return super().blueprint(never_silent(on_new_message))

@@ -1,0 +1,41 @@
+"""The channels' guard: a user message that got no reply at all gets the unavailable notice."""
+
+from __future__ import annotations
+
+import asyncio
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+from rasa_bot.channels import UNAVAILABLE, never_silent
+
+
+def run(handler) -> list[dict]:
+    collector = CollectingOutputChannel()
+    asyncio.run(never_silent(handler)(UserMessage("hi", collector, "s1")))
+    return collector.messages
+
+
+def test_a_normal_reply_passes_through_unchanged() -> None:
+    async def answer(message: UserMessage) -> None:
+        await message.output_channel.send_response(message.sender_id, {"text": "Hello!"})
+
+    assert [m["text"] for m in run(answer)] == ["Hello!"]
+
+
+def test_silence_becomes_the_unavailable_notice() -> None:
+    async def swallow(message: UserMessage) -> None:
+        return None  # what Rasa does when the action server is unreachable
+
+    assert [m["text"] for m in run(swallow)] == [UNAVAILABLE]
+
+
+def test_an_exception_still_gets_the_notice() -> None:
+    async def explode(message: UserMessage) -> None:
+        raise RuntimeError("boom")
+
+    collector = CollectingOutputChannel()
+    try:
+        asyncio.run(never_silent(explode)(UserMessage("hi", collector, "s1")))
+    except RuntimeError:
+        pass
+    assert [m["text"] for m in collector.messages] == [UNAVAILABLE]
