@@ -33,6 +33,16 @@ def answer_slots(q: Questionnaire) -> list[str]:
     return [*q.slots, RECHECK_SLOT]
 
 
+def is_clean(q: Questionnaire, slot: str, value: Any) -> bool:
+    """Whether a slot already holds a validated answer (an option id, a whole age, goal ids)."""
+    if slot == q.goals.slot:
+        return isinstance(value, list) and all(v in q.goals.option_ids for v in value)
+    item = q.item("loss_tolerance") if slot == RECHECK_SLOT else q.item_for_slot(slot)
+    if item.is_age:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer()
+    return value in item.option_ids
+
+
 def reset_events(q: Questionnaire) -> list[dict[str, Any]]:
     return [SlotSet(slot, None) for slot in answer_slots(q)] + [SlotSet(FAILED_SLOT, 0), SlotSet(BLOCKED_SLOT, None)]
 
@@ -103,7 +113,13 @@ class ValidateKycForm(FormValidationAction):
     async def get_validation_events(self, dispatcher, tracker, domain):
         q = services().questionnaire
         updates: dict[str, Any] = {}
-        for slot, value in tracker.slots_to_validate().items():
+        pending = dict(tracker.slots_to_validate())
+        # An answer Rasa stored while this server was unreachable was never validated: do it now.
+        for slot in answer_slots(q):
+            value = tracker.get_slot(slot)
+            if slot not in pending and value is not None and not is_clean(q, slot, value):
+                pending[slot] = value
+        for slot, value in pending.items():
             if slot not in answer_slots(q):
                 continue
             result = self.validate_answer(q, slot, value, dispatcher, tracker)

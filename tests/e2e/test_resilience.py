@@ -28,10 +28,10 @@ def test_action_server_down_mid_questionnaire_then_resume(stack: Stack) -> None:
         assert reply == UNAVAILABLE  # a clear message, not silence
     finally:
         start_actions(stack, port)
-    # The conversation resumes at the same question: question 2 was not answered.
+    # The conversation resumes at the same question: question 2 was never validated.
     slots = stack.tracker(sender)["slots"]
     assert slots["kyc_income_source"] == "one_stable_wage"
-    assert slots["kyc_investable_assets"] is None
+    assert slots["requested_slot"] == "kyc_investable_assets"
     reply = stack.texts(sender, "about 300k")
     assert "Question 3 of 15" in reply
     assert stack.tracker(sender)["slots"]["kyc_investable_assets"] == "100k_500k"
