@@ -21,7 +21,7 @@ train_model "$ADVISOR_TEST_MODEL_DIR"
 echo "== 4/5 story tests"
 rm -rf "$ROOT/var/story-results"
 "${RASA[@]}" test core --model "$ADVISOR_TEST_MODEL_DIR/advisor.tar.gz" --stories rasa_bot/tests \
-  --out "$ROOT/var/story-results" --fail-on-prediction-errors
+  --out "$ROOT/var/story-results" --successes --fail-on-prediction-errors
 "${PY[@]}" scripts/story_report.py "$ROOT/var/story-results"
 
 echo "== 5/5 end-to-end tests (real action server and Rasa server)"
