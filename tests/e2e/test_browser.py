@@ -120,12 +120,16 @@ def test_widget_greets_and_runs_the_questionnaire(stack: Stack, web_url: str, sy
     origin, extra_flags = page_origin(stack, web_url)
     page_url = f"{origin}/?{urllib.parse.urlencode({'socket': stack.rasa_url})}"
     console: list[str] = []
-    outside: list[str] = []  # requests that would leave this machine (a CDN, fonts, ...)
+    outside: list[str] = []  # requests that went out towards another machine (a CDN, web fonts, ...)
 
     def record_request(request) -> None:
         url = urllib.parse.urlsplit(request.url)
-        if url.scheme not in ("data", "blob") and url.hostname not in LOCAL_HOSTS:
-            outside.append(request.url)
+        if url.scheme in ("data", "blob") or url.hostname in LOCAL_HOSTS:
+            return
+        failure = request.failure
+        if failure is not None and "csp" in failure.lower():
+            return  # stopped by the page's Content-Security-Policy before leaving the browser
+        outside.append(f"{request.url} ({failure or 'fetched'})")
 
     with sync_playwright() as playwright:
         try:
@@ -139,7 +143,8 @@ def test_widget_greets_and_runs_the_questionnaire(stack: Stack, web_url: str, sy
         try:
             page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
             page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
-            page.on("request", record_request)
+            page.on("requestfinished", record_request)
+            page.on("requestfailed", record_request)
             page.goto(page_url, wait_until="load", timeout=STEP_TIMEOUT_MS)
 
             messages = page.locator(".rw-messages-container")
