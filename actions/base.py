@@ -74,5 +74,17 @@ class AdvisorAction(Action, abc.ABC):
         """Do the action's work."""
 
 
+class AskSlotAction(AdvisorAction, abc.ABC):
+    """Base of the `action_ask_<slot>` actions that a form calls to ask for one slot."""
+
+    @property
+    @abc.abstractmethod
+    def slot(self) -> str:
+        """The slot this action asks for."""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+
 def buttons(*pairs: tuple[str, str]) -> list[dict[str, str]]:
     return [{"title": title, "payload": payload} for title, payload in pairs]

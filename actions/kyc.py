@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import abc
 import json
 from typing import Any
 
@@ -11,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions.base import AdvisorAction, blocking, buttons, channel_of, identify, last_bot_response
+from actions.base import AdvisorAction, AskSlotAction, blocking, buttons, channel_of, identify, last_bot_response
 from actions.wiring import Services, services
 from advisor_core.domain.answer_parsing import parse_answer, parse_goals
 from advisor_core.domain.questionnaire import Option, Questionnaire
@@ -50,16 +49,8 @@ def reset_events(q: Questionnaire) -> list[dict[str, Any]]:
 # ------------------------------------------------------------------ asking
 
 
-class AskQuestion(AdvisorAction):
+class AskQuestion(AskSlotAction):
     """Asks one questionnaire item with its options as buttons, in the spec's order."""
-
-    @property
-    @abc.abstractmethod
-    def slot(self) -> str:
-        """The slot this action asks for."""
-
-    def name(self) -> str:
-        return f"action_ask_{self.slot}"
 
     async def act(self, dispatcher, tracker, domain, svc):
         q = svc.questionnaire

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import abc
 import re
 from decimal import Decimal
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 from rasa_sdk.events import SlotSet
 from rasa_sdk.forms import FormValidationAction
 
-from actions.base import AdvisorAction, last_bot_response
+from actions.base import AdvisorAction, AskSlotAction, last_bot_response
 from advisor_core.domain.answer_parsing import numbers_in
 from advisor_core.domain.calculators import (
     EDUCATION_TARGET_AGE,
@@ -90,14 +89,8 @@ QUESTIONS = {
 }
 
 
-class AskPlanQuestion(AdvisorAction):
-    @property
-    @abc.abstractmethod
-    def slot(self) -> str:
-        """The slot this action asks for."""
-
-    def name(self) -> str:
-        return f"action_ask_{self.slot}"
+class AskPlanQuestion(AskSlotAction):
+    """Asks one question of the education plan."""
 
     async def act(self, dispatcher, tracker, domain, svc):
         dispatcher.utter_message(text=QUESTIONS[self.slot])
