@@ -62,7 +62,14 @@ class GuardedRestInput(RestInput):
 
 
 class GuardedSocketIOInput(SocketIOInput):
-    """The Socket.IO channel (`socketio`) for the web widget."""
+    """The Socket.IO channel (`socketio`) for the web widget, over long-polling only.
+
+    Under Python 3.11, Rasa 3.6's Sanic 21.12 WebSocket upgrade fails ("Passing coroutines is
+    forbidden") and the session then hangs with empty polls, so upgrades are not offered.
+    """
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Any:
-        return super().blueprint(never_silent(on_new_message))
+        webhook = super().blueprint(never_silent(on_new_message))
+        self.sio.eio.allow_upgrades = False
+        self.sio.eio.transports = ["polling"]
+        return webhook

@@ -19,6 +19,21 @@ sync_env() {
   uv sync --frozen --quiet
 }
 
+# The web demo page's widget comes from the npm registry (web/package-lock.json).
+ensure_web_widget() {
+  if [ -d web/node_modules/rasa-webchat ]; then return 0; fi
+  if ! command -v npm >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "npm not found: installing Debian's npm"
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq && apt-get install -y -qq npm >/dev/null
+    else
+      echo "npm not found and not root: the web demo page needs 'npm ci' in web/ (install Node.js/npm)" >&2
+      return 1
+    fi
+  fi
+  (cd web && npm ci --no-audit --no-fund --loglevel=error)
+}
+
 RASA=(uv run --frozen --no-sync rasa)
 PY=(uv run --frozen --no-sync python)
 

@@ -11,6 +11,8 @@ export ACTION_PORT="${ACTION_PORT:-5055}"
 export RASA_PORT="${RASA_PORT:-5005}"
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}"
 
+web_ready=1
+ensure_web_widget || web_ready=0
 "${PY[@]}" -m advisor_core migrate
 "${PY[@]}" -m advisor_core load-demo
 train_model rasa_bot/models
@@ -27,6 +29,12 @@ if [ -n "${RASA_API_TOKEN:-}" ]; then
   api_args=(--enable-api --auth-token "$RASA_API_TOKEN")
 fi
 cors="${RASA_CORS_ORIGINS:-http://localhost:8080}"
+
+if [ "$web_ready" = 1 ]; then
+  "${PY[@]}" scripts/serve_web.py --port "${WEB_PORT:-8080}" &
+  pids+=($!)
+  echo "Web demo page: http://localhost:${WEB_PORT:-8080}/ (open it as localhost; CORS allows that origin)"
+fi
 
 echo "Starting Rasa on port $RASA_PORT (REST: POST http://localhost:$RASA_PORT/webhooks/rest/webhook)"
 "${RASA[@]}" run --model rasa_bot/models/advisor.tar.gz --endpoints rasa_bot/endpoints.yml \

@@ -24,5 +24,8 @@ rm -rf "$ROOT/var/story-results"
   --out "$ROOT/var/story-results" --successes --fail-on-prediction-errors
 "${PY[@]}" scripts/story_report.py "$ROOT/var/story-results"
 
-echo "== 5/5 end-to-end tests (real action server and Rasa server)"
+echo "== 5/5 end-to-end tests (real action server and Rasa server, Socket.IO, the browser)"
+# The browser test must run in CI: there, a missing widget or Chromium fails the run.
+ensure_web_widget || [ -z "${CI:-}" ]
+bash scripts/ensure_chromium.sh || [ -z "${CI:-}" ]
 "${PY[@]}" -m pytest tests/e2e -q -p no:cacheprovider
