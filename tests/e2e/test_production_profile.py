@@ -120,8 +120,8 @@ def _wait_for_model() -> Path:
         if model.exists():
             stat = model.stat()
             current = (stat.st_size, stat.st_mtime)
-            if current == last and time.time() - stat.st_mtime > 5:
-                return model  # not growing any more
+            if time.time() - stat.st_mtime > 30 or (current == last and time.time() - stat.st_mtime > 5):
+                return model  # not being written any more
             last = current
         time.sleep(5)
     pytest.fail(f"no trained model at {model} after {MODEL_WAIT_SECONDS}s (scripts/test.sh trains it)", pytrace=False)
@@ -221,8 +221,9 @@ def profile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Profile]:
             waits.append((f"http://127.0.0.1:{rasa_port}/", process, p.logs[f"rasa-{i}"]))
             p.rasa.append(Stack(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", workdir,
                                 rasa_env))
+        deadline = time.monotonic() + START_TIMEOUT  # one bound for all four
         for url, process, log in waits:
-            _wait_until_up(url, process, log)
+            _wait_until_up(url, process, log, deadline)
         yield p
     finally:
         p.stop_all()
@@ -241,8 +242,7 @@ def profile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Profile]:
             _cleanup_lock_keys(key_prefix)
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path, deadline: float) -> None:
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"{log.name}: server exited early; log:\n{log.read_text()[-3000:]}")
