@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -15,12 +16,15 @@ from actions.wiring import Services, services
 from advisor_core.domain.answer_parsing import parse_answer, parse_goals
 from advisor_core.domain.questionnaire import Option, Questionnaire
 from advisor_core.domain.scoring import ADULT_AGE, has_contradiction
-from advisor_core.errors import AnswerError, RetakeLimitError, UnderageError
+from advisor_core.errors import AnswerError, PersistenceError, RetakeLimitError, UnderageError
 from advisor_core.services.assessments import assess, check_can_start
+
+logger = logging.getLogger(__name__)
 
 RECHECK_SLOT = "kyc_loss_tolerance_recheck"
 FAILED_SLOT = "kyc_failed_attempts"
 BLOCKED_SLOT = "kyc_blocked"
+UNSAVED_SLOT = "kyc_unsaved"  # the answers are complete but the last save failed
 EXPLAIN_AFTER_FAILURES = 2
 
 
@@ -43,7 +47,8 @@ def is_clean(q: Questionnaire, slot: str, value: Any) -> bool:
 
 
 def reset_events(q: Questionnaire) -> list[dict[str, Any]]:
-    return [SlotSet(slot, None) for slot in answer_slots(q)] + [SlotSet(FAILED_SLOT, 0), SlotSet(BLOCKED_SLOT, None)]
+    return [SlotSet(slot, None) for slot in answer_slots(q)] + [
+        SlotSet(FAILED_SLOT, 0), SlotSet(BLOCKED_SLOT, None), SlotSet(UNSAVED_SLOT, None)]
 
 
 # ------------------------------------------------------------------ asking
@@ -175,6 +180,11 @@ class PrepareAssessment(AdvisorAction):
 
     async def act(self, dispatcher, tracker, domain, svc):
         who = identify(tracker)
+        q = svc.questionnaire
+        if tracker.get_slot(UNSAVED_SLOT) and all(is_clean(q, slot, tracker.get_slot(slot)) for slot in q.slots):
+            # The last attempt could not be saved: keep the answers, the form completes at once.
+            dispatcher.utter_message(text="Let me try saving your answers again.")
+            return [SlotSet(UNSAVED_SLOT, None), SlotSet(BLOCKED_SLOT, None)]
         try:
             await blocking(check_can_start, svc.uow_factory(), customer_id=who.customer_id,
                            conversation_id=tracker.sender_id, now=svc.clock())
@@ -216,6 +226,14 @@ class ScoreAssessment(AdvisorAction):
         except RetakeLimitError as exc:
             dispatcher.utter_message(text=str(exc))
             return reset_events(q)
+        except PersistenceError as exc:
+            logger.error("assessment could not be saved: %s", type(exc).__name__)
+            dispatcher.utter_message(
+                text=("Sorry, I couldn't save your assessment just now because of a technical problem, so "
+                      "nothing was stored. Your answers are kept in this conversation: tap \"Try again\" "
+                      "in a moment and I'll save them without asking the questions again."),
+                buttons=buttons(("Try again", "/start_risk_assessment")))
+            return [SlotSet(UNSAVED_SLOT, True)]
         lines = [f"Your risk level is {result.level.name}. {q.meaning_of(result.level)}",
                  f"Your score was {result.total} out of 100 (ability to bear a loss {result.capacity}/100, "
                  f"willingness to take risk {result.willingness}/100)."]
