@@ -290,6 +290,7 @@ class Sample:
     ok: bool
     unavailable: bool = False
     empty: bool = False
+    cpu_ms: float | None = None  # CPU the servers spent on this message (sequential sessions only)
 
 
 def post(session: requests.Session, url: str, sender: str, text: str) -> list[dict[str, Any]]:
@@ -299,20 +300,27 @@ def post(session: requests.Session, url: str, sender: str, text: str) -> list[di
     return response.json()
 
 
-def drive(url: str, sender: str, script: list[Turn], conversation: int, deadline: float) -> list[Sample]:
+def drive(url: str, sender: str, script: list[Turn], conversation: int, deadline: float,
+          cpu_of: list[Server] = ()) -> list[Sample]:
+    """One conversation, message after message. With cpu_of (only meaningful when nothing else talks
+    to those servers) each sample also gets the servers' CPU time for that message."""
     samples: list[Sample] = []
     with requests.Session() as session:
         for turn, (kind, text) in enumerate(script, start=1):
             if time.monotonic() >= deadline:
                 break
+            cpu0 = sum(s.cpu_seconds() for s in cpu_of)
             t0 = time.perf_counter()
             try:
                 reply = post(session, url, sender, text)
                 ms = (time.perf_counter() - t0) * 1000
                 joined = " ".join(m.get("text", "") or "" for m in reply)
-                samples.append(Sample(conversation, turn, kind, ms, True, UNAVAILABLE_MARK in joined, not reply))
+                sample = Sample(conversation, turn, kind, ms, True, UNAVAILABLE_MARK in joined, not reply)
             except (requests.RequestException, ValueError):
-                samples.append(Sample(conversation, turn, kind, (time.perf_counter() - t0) * 1000, False))
+                sample = Sample(conversation, turn, kind, (time.perf_counter() - t0) * 1000, False)
+            if cpu_of:
+                sample.cpu_ms = (sum(s.cpu_seconds() for s in cpu_of) - cpu0) * 1000
+            samples.append(sample)
     return samples
 
 
@@ -378,11 +386,16 @@ def window(samples: list[Sample], first: int, last: int, kind: str | None = None
                        and (kind is None or s.kind == kind)], 50)
 
 
+def cpu_window(samples: list[Sample], first: int, last: int) -> float | None:
+    values = [s.cpu_ms for s in samples if s.ok and s.cpu_ms is not None and first <= s.turn <= last]
+    return statistics.fmean(values) if values else None
+
+
 def long_session(server: Server, script: list[Turn], label: str, max_seconds: float,
-                 control_turns: int = 15) -> dict[str, Any]:
+                 control_turns: int = 15, cpu_of: list[Server] = ()) -> dict[str, Any]:
     sender = f"bench-long-{label}-{uuid.uuid4().hex[:8]}"
     t0 = time.monotonic()
-    samples = drive(server.url, sender, script, 0, t0 + max_seconds)
+    samples = drive(server.url, sender, script, 0, t0 + max_seconds, cpu_of=[server, *cpu_of])
     elapsed = time.monotonic() - t0
     events = tracker_events(server, sender)
     control = drive(server.url, f"{sender}-control", script[:control_turns], 1, time.monotonic() + max_seconds)
@@ -396,6 +409,11 @@ def long_session(server: Server, script: list[Turn], label: str, max_seconds: fl
         "tracker_events_at_end": events,
         "median_ms_turns_5_15": early, "median_ms_turns_190_210": late,
         "ratio_late_early": late / early if early and early == early and late == late else None,
+        # mean CPU time of the servers (Rasa + action server) per message: far less sensitive to
+        # other work on the machine than the latency (10 ms clock ticks, so a mean, not a median)
+        "server_cpu_ms_turns_5_15": cpu_window(samples, 5, 15),
+        "server_cpu_ms_turns_190_210": cpu_window(samples, 190, 210),
+        "server_cpu_ratio_late_early": ratio(cpu_window(samples, 190, 210), cpu_window(samples, 5, 15)),
         "by_kind": {k: {"turns_5_15": window(samples, 5, 15, k), "turns_190_210": window(samples, 190, 210, k)}
                     for k in kinds},
         "median_ms_by_20_turn_block": blocks,
@@ -460,6 +478,9 @@ def print_report(r: dict[str, Any]) -> None:
               f"{fmt(L['tracker_events_at_end'])} tracker events at the end, {L['elapsed_s']:.0f} s):")
         print(f"  median turns 5-15: {fmt(L['median_ms_turns_5_15'])} ms   turns 190-210: "
               f"{fmt(L['median_ms_turns_190_210'])} ms   ratio x{fmt(L['ratio_late_early'], 2)}")
+        print(f"  server CPU per message (mean, Rasa + actions) turns 5-15: {fmt(L['server_cpu_ms_turns_5_15'])} ms"
+              f"   turns 190-210: {fmt(L['server_cpu_ms_turns_190_210'])} ms   ratio "
+              f"x{fmt(L['server_cpu_ratio_late_early'], 2)}")
         print("  by kind (5-15 -> 190-210): " + ", ".join(
             f"{k} {fmt(v['turns_5_15'], 0)} -> {fmt(v['turns_190_210'], 0)} ms" for k, v in L["by_kind"].items()))
         print("  median per 20-turn block: " + " ".join(
@@ -538,8 +559,9 @@ def main() -> int:
         results["startup"] = {"assistant_actions_s": actions.start_s, "assistant_rasa_s": assistant.start_s,
                               "assistant_first_reply_s": assistant.first_reply_s,
                               "baseline_rasa_s": baseline.start_s, "baseline_first_reply_s": baseline.first_reply_s}
-        print(f"started: actions {actions.start_s:.1f}s, assistant {assistant.start_s:.1f}s, "
-              f"baseline {baseline.start_s:.1f}s", flush=True)
+        print(f"started: actions {actions.start_s:.1f}s (pid {actions.process.pid}), assistant "
+              f"{assistant.start_s:.1f}s (pid {assistant.process.pid}), baseline {baseline.start_s:.1f}s "
+              f"(pid {baseline.process.pid})", flush=True)
 
         # warm-up, not measured
         drive(assistant.url, "bench-warmup-a", assistant_conversation(1, args.warmup), 0, time.monotonic() + 300)
@@ -563,7 +585,8 @@ def main() -> int:
         if args.long_turns:
             print(f"long session: {args.long_turns} turns on the assistant...", flush=True)
             results["long_session"]["assistant"] = long_session(
-                assistant, assistant_long_session(args.long_turns), "assistant", args.max_phase_seconds)
+                assistant, assistant_long_session(args.long_turns), "assistant", args.max_phase_seconds,
+                cpu_of=[actions])
             if not args.no_baseline_long:
                 print(f"long session: {args.long_turns} turns on the baseline...", flush=True)
                 results["long_session"]["baseline"] = long_session(

@@ -25,6 +25,7 @@ import io
 import os
 import pstats
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -43,6 +44,7 @@ CALLS: dict[str, int] = defaultdict(int)
 STEPS = [
     ("total", None),
     ("tracker load (SQL query + json)", "total"),
+    ("  json.loads of every stored event", "tracker load (SQL query + json)"),
     ("  replay events (from_dict)", "tracker load (SQL query + json)"),
     ("NLU parse", "total"),
     ("action_extract_slots", "total"),
@@ -98,6 +100,24 @@ def instrument() -> None:
     from rasa.shared.core.trackers import DialogueStateTracker
 
     wrap_async(SQLTrackerStore, "_retrieve", "tracker load (SQL query + json)")
+    import json as json_module
+
+    import rasa.core.tracker_store as tracker_store_module
+
+    class TimedJson:  # the tracker store's `json`, with its loads timed (this process only)
+        def __getattr__(self, name: str) -> Any:
+            return getattr(json_module, name)
+
+        @staticmethod
+        def loads(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return json_module.loads(*args, **kwargs)
+            finally:
+                TIMERS["  json.loads of every stored event"] += time.perf_counter() - t0
+                CALLS["  json.loads of every stored event"] += 1
+
+    tracker_store_module.json = TimedJson()
     wrap_sync(DialogueStateTracker, "from_dict", "  replay events (from_dict)")
     wrap_async(MessageProcessor, "parse_message", "NLU parse")
     wrap_async(MessageProcessor, "run_action_extract_slots", "action_extract_slots")
@@ -130,21 +150,27 @@ async def play(agent: Any, sender: str, script: list[bench.Turn], show: int = 0)
     return rows
 
 
-def mean(rows: list[dict[str, Any]], key: str) -> float:
-    values = [r.get(key, 0.0) for r in rows]
-    return sum(values) / len(values) if values else float("nan")
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
 
 
 def table(rows: list[dict[str, Any]], windows: list[tuple[int, int]]) -> str:
+    """Median ms per message of each step (robust to the spikes of a loaded machine). Steps that do
+    not run on every message (remote actions) are the median over the messages that ran them."""
     picked = [[r for r in rows if a <= r["turn"] <= b] for a, b in windows]
-    head = f"{'mean ms per message':48s}" + "".join(f"{f'turns {a}-{b}':>14s}" for a, b in windows) + \
+    head = f"{'median ms per message':48s}" + "".join(f"{f'turns {a}-{b}':>14s}" for a, b in windows) + \
         f"{'growth':>10s}  calls/msg (last)"
     lines = [head, "-" * len(head)]
     for label, _parent in STEPS:
-        values = [mean(p, label) for p in picked]
-        calls = mean(picked[-1], f"calls:{label}") if label != "total" else 1
+        values = []
+        for p in picked:
+            ran = [r for r in p if r.get(f"calls:{label}", 0)] if label.strip().startswith(("remote", "tracker ->")) \
+                else p
+            values.append(median([r.get(label, 0.0) for r in ran]))
+        calls = statistics.fmean(r.get(f"calls:{label}", 0) for r in picked[-1]) if label != "total" else 1
         growth = values[-1] - values[0]
-        lines.append(f"{label:48s}" + "".join(f"{v:14.1f}" for v in values) + f"{growth:+10.1f}  {calls:.1f}")
+        note = "  (per message that calls one)" if label.startswith("remote") else ""
+        lines.append(f"{label:48s}" + "".join(f"{v:14.1f}" for v in values) + f"{growth:+10.1f}  {calls:.1f}{note}")
     return "\n".join(lines)
 
 
