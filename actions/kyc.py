@@ -127,7 +127,12 @@ class ValidateKycForm(FormValidationAction):
                         tracker: Tracker) -> dict[str, Any]:
         if last_bot_response(tracker) == "utter_ask_confirm_stop":
             return {slot: None}  # "no, don't stop" is not an answer; the question is asked again
-        text = " ".join(value) if isinstance(value, list) else str(value)
+        if slot == q.goals.slot and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            text = " ".join(value)
+        elif isinstance(value, str):
+            text = value
+        else:  # a forged payload such as {"option": {"$ne": null}} is never read as text
+            return self._reject(q, slot, dispatcher, tracker)
         try:
             if slot == q.goals.slot:
                 clean: Any = parse_goals(q.goals, text)
@@ -227,7 +232,7 @@ class ScoreAssessment(AdvisorAction):
             dispatcher.utter_message(text=str(exc))
             return reset_events(q)
         except PersistenceError as exc:
-            logger.error("assessment could not be saved: %s", type(exc).__name__)
+            logger.error("action %s could not save the assessment: %s", self.name(), type(exc).__name__)
             dispatcher.utter_message(
                 text=("Sorry, I couldn't save your assessment just now because of a technical problem, so "
                       "nothing was stored. Your answers are kept in this conversation: tap \"Try again\" "

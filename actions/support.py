@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
+from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet, UserUtteranceReverted
 
 from actions.base import AdvisorAction, blocking, buttons, identify
 from advisor_core.services.assessments import current_assessment
@@ -77,21 +77,27 @@ def _previous_turn_fell_back(tracker: Tracker) -> bool:
 
 
 class RephraseOrHandoff(AdvisorAction):
-    """First misunderstanding: ask to rephrase. Second in a row: offer a person."""
+    """First misunderstanding: ask to rephrase. Second in a row: offer a person.
+
+    Also Rasa's core fallback (no policy was confident about what to do next). Then, like Rasa's
+    own default fallback, it reverts the user message, or Rasa would predict it again and again
+    until its circuit breaker stops the conversation.
+    """
 
     def name(self) -> str:
         return "action_rephrase_or_handoff"
 
     async def act(self, dispatcher, tracker, domain, svc):
-        count = int(tracker.get_slot("fallback_count") or 0) + 1 if _previous_turn_fell_back(tracker) else 1
-        if count >= 2:
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        revert = [] if intent == "nlu_fallback" else [UserUtteranceReverted()]
+        if _previous_turn_fell_back(tracker):
             dispatcher.utter_message(text="Sorry, I'm still not getting it. Would you like me to connect you with "
                                           "a human advisor?",
                                      buttons=buttons(("Yes, talk to a person", "/request_human"),
                                                      ("No, show me the menu", "/greet")))
-            return [SlotSet("fallback_count", 0)]
+            return [SlotSet("fallback_count", 0)] + revert
         dispatcher.utter_message(text="Sorry, I didn't understand that. Could you say it another way?")
-        return [SlotSet("fallback_count", count)]
+        return [SlotSet("fallback_count", 1)] + revert
 
 
 def conversation_summary(tracker: Tracker, limit: int = 6) -> str:

@@ -9,6 +9,7 @@ contract's: /webhooks/rest/webhook and /socket.io.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
+from sanic import response
 
 logger = logging.getLogger(__name__)
 
@@ -54,11 +56,43 @@ def never_silent(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Cal
     return handle
 
 
+MAX_SENDER_LENGTH = 256
+
+
+def rest_body_problem(body: Any) -> str | None:
+    """Why a REST webhook body cannot be accepted, or None when it is well formed."""
+    if not isinstance(body, dict):
+        return "the body must be a JSON object"
+    sender, message, metadata = body.get("sender"), body.get("message"), body.get("metadata")
+    if not isinstance(sender, str) or not sender.strip():
+        return "'sender' must be a non-empty string"  # else Rasa files it under the shared id 'default'
+    if len(sender) > MAX_SENDER_LENGTH:
+        return f"'sender' must be at most {MAX_SENDER_LENGTH} characters"
+    if not isinstance(message, str):
+        return "'message' must be a string"
+    if metadata is not None and not isinstance(metadata, dict):
+        return "'metadata' must be a JSON object"
+    return None
+
+
 class GuardedRestInput(RestInput):
-    """The REST channel (`rest`) for the mobile app."""
+    """The REST channel (`rest`) for the mobile app: malformed bodies get a 400 with the reason."""
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Any:
-        return super().blueprint(never_silent(on_new_message))
+        webhook = super().blueprint(never_silent(on_new_message))
+
+        @webhook.middleware("request")
+        async def refuse_malformed(request: Any) -> Any:
+            if request.method != "POST" or not request.path.endswith("/webhook"):
+                return None
+            try:
+                body = json.loads(request.body or b"")
+            except (ValueError, UnicodeDecodeError):
+                return response.json({"error": "the body is not valid JSON"}, status=400)
+            problem = rest_body_problem(body)
+            return response.json({"error": problem}, status=400) if problem else None
+
+        return webhook
 
 
 class GuardedSocketIOInput(SocketIOInput):

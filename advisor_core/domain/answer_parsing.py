@@ -23,10 +23,11 @@ _SMALL = {
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
          "eighty": 80, "ninety": 90}
 _SCALE = {"hundred": 100, "thousand": 1000, "k": 1000, "million": 1_000_000, "m": 1_000_000,
+          "billion": 1_000_000_000, "bn": 1_000_000_000,
           "mn": 1_000_000, "wan": 10_000, "lakh": 100_000, "grand": 1000}
 _NUMBER = re.compile(
     r"(?P<cmp>more than|over|above|at least|less than|under|below|fewer than|up to|at most)?\s*"
-    r"(?P<num>(?<![\w.])-?\d[\d,]*(?:\.\d+)?)\s*(?P<scale>k|m|mn|million|thousand|wan|grand|lakh)?\b"
+    r"(?P<num>(?<![\w.])-?\d[\d,]*(?:\.\d+)?)\s*(?P<scale>k|m|mn|bn|million|billion|thousand|wan|grand|lakh)?\b"
     r"\s*(?P<unit>%|percent|per cent|months?|mos?|years?|yrs?|y\b|times)?",
     re.IGNORECASE,
 )
@@ -57,7 +58,7 @@ def _words_to_digits(text: str) -> str:
             current = value if current is None else (current + value if current % 100 < 20 or value < 10 else current * 1000 + value)
             pending_space = ""
             continue
-        if word in ("hundred", "thousand", "million") and current is not None:
+        if word in ("hundred", "thousand", "million", "billion") and current is not None:
             current *= _SCALE[word]
             continue
         if token.strip() == "" and current is not None:
@@ -143,6 +144,8 @@ def parse_option(item: Item, text: str) -> str:
         numbers = [(v, u, c) for v, u, c in _numbers(raw) if _unit_matches(item.numeric.unit, u)]
         if len(numbers) == 1:
             value, unit, comparator = numbers[0]
+            if value < 0 or (item.numeric.unit is NumericUnit.PERCENT and value > 100):
+                raise UnknownOptionError(item.slot, text, item.option_ids)  # impossible, not a guess
             option_id = item.numeric.option_for(_adjust(_in_unit(item.numeric.unit, value, unit), comparator))
             candidates.append(item.option(option_id))
     matches = _keyword_match(item.options, raw)

@@ -6,7 +6,9 @@ import asyncio
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from rasa_bot.channels import UNAVAILABLE, never_silent
+import pytest
+
+from rasa_bot.channels import UNAVAILABLE, never_silent, rest_body_problem
 
 
 def run(handler) -> list[dict]:
@@ -39,3 +41,21 @@ def test_an_exception_still_gets_the_notice() -> None:
     except RuntimeError:
         pass
     assert [m["text"] for m in collector.messages] == [UNAVAILABLE]
+
+
+@pytest.mark.parametrize(("body", "problem"), [
+    ([{"sender": "a", "message": "hi"}], "JSON object"),
+    (None, "JSON object"),
+    ({"message": "hi"}, "sender"),
+    ({"sender": "", "message": "hi"}, "sender"),
+    ({"sender": "s" * 300, "message": "hi"}, "sender"),
+    ({"sender": "a"}, "message"),
+    ({"sender": "a", "message": 5}, "message"),
+    ({"sender": "a", "message": "hi", "metadata": "token"}, "metadata"),
+])
+def test_malformed_rest_bodies_are_named(body, problem) -> None:
+    assert problem in rest_body_problem(body)
+
+
+def test_a_well_formed_body_passes() -> None:
+    assert rest_body_problem({"sender": "a", "message": "", "metadata": {"auth_token": "x"}}) is None

@@ -89,8 +89,15 @@ def test_a_failed_write_ends_in_an_apology_and_stores_nothing(name, broken_uow, 
 
     events, dispatcher = run_action(action_cls(), make_tracker(text=SECRET_WORDS, token=token, slots=slots))
 
-    assert events == []
-    assert [m.get("text") for m in dispatcher.messages] == [APOLOGY]
+    if name == "score_assessment":
+        # The answers are kept and the customer is offered a retry that does not ask them again.
+        assert events == [{"event": "slot", "timestamp": None, "name": "kyc_unsaved", "value": True}]
+        [message] = dispatcher.messages
+        assert "couldn't save" in message["text"] and "nothing was stored" in message["text"]
+        assert [b["payload"] for b in message["buttons"]] == ["/start_risk_assessment"]
+    else:
+        assert events == []
+        assert [m.get("text") for m in dispatcher.messages] == [APOLOGY]
     assert _counts(broken_uow) == before
     assert broken_uow._failed_write is None  # rolled back, nothing pending either
 
