@@ -15,7 +15,7 @@ from actions.base import AdvisorAction, AskSlotAction, blocking, buttons, channe
 from actions.wiring import Services, services
 from advisor_core.domain.answer_parsing import parse_answer, parse_goals
 from advisor_core.domain.questionnaire import Option, Questionnaire
-from advisor_core.domain.scoring import ADULT_AGE, has_contradiction
+from advisor_core.domain.scoring import ADULT_AGE, MAX_AGE, has_contradiction
 from advisor_core.errors import AnswerError, PersistenceError, RetakeLimitError, UnderageError
 from advisor_core.services.assessments import assess, check_can_start
 
@@ -42,7 +42,8 @@ def is_clean(q: Questionnaire, slot: str, value: Any) -> bool:
         return isinstance(value, list) and all(v in q.goals.option_ids for v in value)
     item = q.item("loss_tolerance") if slot == RECHECK_SLOT else q.item_for_slot(slot)
     if item.is_age:
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer()
+        return (isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer()
+                and ADULT_AGE <= value <= MAX_AGE)
     return value in item.option_ids
 
 
@@ -127,6 +128,8 @@ class ValidateKycForm(FormValidationAction):
                         tracker: Tracker) -> dict[str, Any]:
         if last_bot_response(tracker) == "utter_ask_confirm_stop":
             return {slot: None}  # "no, don't stop" is not an answer; the question is asked again
+        if slot != RECHECK_SLOT and is_clean(q, slot, value):
+            return {slot: value, FAILED_SLOT: 0}  # already validated, e.g. when a retry re-enters the form
         if slot == q.goals.slot and isinstance(value, list) and all(isinstance(v, str) for v in value):
             text = " ".join(value)
         elif isinstance(value, str):
