@@ -1,0 +1,108 @@
+"""Rasa's SQL tracker store with a bounded conversation session.
+
+On every message Rasa reloads, replays and re-featurises every event of the current session, and
+it ships that session to the action server with every custom action, so a message late in a long
+chat costs several times one early in it (scripts/bench). Sessions only end after inactivity
+(`session_config`), so a customer who keeps chatting grows one session without limit.
+
+`BoundedSQLTrackerStore` starts a new session once the current one holds `max_session_events`
+events and the conversation is at rest: no form is active, the bot has answered and is waiting,
+and its last action closed the exchange (`CLOSING_ACTIONS`, nothing that asked a question). The
+new session keeps every slot, so nothing the customer told the assistant is lost; the earlier
+events stay stored (transcript, `GET /conversations/<id>/tracker`, retention job) and are only
+no longer replayed. Rasa's own `retrieve` already loads just the latest session.
+
+It also publishes new events to the event broker from the same stored-event count the insert
+uses, where Rasa's `stream_events` reloads and replays the whole session a second time to diff it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+import logging
+from typing import Any
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME, REQUESTED_SLOT
+from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_SESSION_EVENTS = 200
+
+# Bot actions after which the next customer message starts a new exchange: answers, greetings,
+# results. Actions that ask something (stop confirmation, an above-level product request, the
+# rephrase prompt) are absent, so the session is never cut between a question and its answer.
+CLOSING_ACTIONS = frozenset({
+    "utter_faq", "action_greet", "utter_welcome", "utter_goodbye", "utter_iamabot", "utter_out_of_scope",
+    "action_tell_risk_level", "action_score_assessment", "action_recommend_products",
+    "action_show_education_plan", "action_explain_deposit_plus", "action_confirm_product_request",
+    "action_decline_product_request", "action_cancel_questionnaire", "action_cancel_education_plan",
+    "action_request_human", "action_advisor_customer_summary", "action_advisor_explain_recommendation",
+    "action_advisor_campaign_list", "action_advisor_handoff_list",
+})
+
+
+def last_bot_action(tracker: DialogueStateTracker) -> str | None:
+    for event in reversed(tracker.events):
+        if isinstance(event, ActionExecuted) and event.action_name != ACTION_LISTEN_NAME:
+            return event.action_name
+    return None
+
+
+def is_at_rest(tracker: DialogueStateTracker) -> bool:
+    return (tracker.active_loop_name is None
+            and tracker.latest_action_name == ACTION_LISTEN_NAME
+            and last_bot_action(tracker) in CLOSING_ACTIONS)
+
+
+def session_rollover(tracker: DialogueStateTracker) -> list[Event]:
+    """The events Rasa's own session start would log, keeping every slot that has a value."""
+    kept = [SlotSet(name, slot.value) for name, slot in tracker.slots.items()
+            if slot.value is not None and name != REQUESTED_SLOT]
+    return [ActionExecuted(ACTION_SESSION_START_NAME), SessionStarted(), *kept, ActionExecuted(ACTION_LISTEN_NAME)]
+
+
+class BoundedSQLTrackerStore(SQLTrackerStore):
+    def __init__(self, *args: Any, max_session_events: int = DEFAULT_MAX_SESSION_EVENTS, **kwargs: Any) -> None:
+        max_session_events = int(max_session_events)
+        if max_session_events < 20:
+            raise ValueError(f"max_session_events must be at least 20, got {max_session_events}")
+        super().__init__(*args, **kwargs)
+        self.max_session_events = max_session_events
+
+    def should_roll_over(self, tracker: DialogueStateTracker) -> bool:
+        # `tracker.events` holds the latest session only: that is what `retrieve` loaded.
+        return len(tracker.events) >= self.max_session_events and is_at_rest(tracker)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        rolled_over = self.should_roll_over(tracker)
+        if rolled_over:
+            # fresh timestamps in order: `retrieve` starts at the latest SessionStarted's timestamp
+            tracker.update_with_events(session_rollover(tracker), self.domain, override_timestamp=True)
+        with self.session_scope() as session:
+            # Counted in the stored session, the one `tracker` was loaded from: a rollover's events
+            # are among the new ones.
+            new_events = list(self._additional_events(session, tracker))
+            for event in new_events:
+                data = event.as_dict()
+                session.add(self.SQLEvent(
+                    sender_id=tracker.sender_id,
+                    type_name=event.type_name,
+                    timestamp=data.get("timestamp"),
+                    intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                    action_name=data.get("name"),
+                    data=json.dumps(data),
+                ))
+            session.commit()
+        if rolled_over:
+            # Make `tracker` what `retrieve` now returns, so that saving it again stays correct.
+            events = list(tracker.events)
+            start = max(i for i, event in enumerate(events) if isinstance(event, SessionStarted))
+            tracker.events = deque(events[start:], maxlen=tracker.events.maxlen)
+            logger.debug("Conversation session rolled over after %d events", len(events))
+        if self.event_broker is not None:
+            await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)

@@ -1,0 +1,182 @@
+"""The bounded-session tracker store (rasa_bot/tracker_store.py) on a real SQLite database."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from rasa.core.tracker_store import create_tracker_store
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (ActionExecuted, ActiveLoop, BotUttered, Event, SessionStarted, SlotSet,
+                                     UserUttered)
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import read_endpoint_config
+
+from rasa_bot.tracker_store import CLOSING_ACTIONS, BoundedSQLTrackerStore
+
+ROOT = Path(__file__).resolve().parents[2]
+LIMIT = 40
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(ROOT / "rasa_bot" / "domain"))
+
+
+class FakeBroker:
+    def __init__(self) -> None:
+        self.published: list[dict[str, Any]] = []
+
+    def publish(self, event: dict[str, Any]) -> None:
+        self.published.append(event)
+
+
+@pytest.fixture
+def broker() -> FakeBroker:
+    return FakeBroker()
+
+
+@pytest.fixture
+def store(tmp_path: Path, domain: Domain, broker: FakeBroker) -> BoundedSQLTrackerStore:
+    return BoundedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "tracker.db"),
+                                  event_broker=broker, max_session_events=LIMIT)
+
+
+def run(coroutine: Any) -> Any:
+    return asyncio.run(coroutine)
+
+
+def exchange(text: str, intent: str, action: str) -> list[Event]:
+    return [UserUttered(text, {"name": intent, "confidence": 0.99}), ActionExecuted(action),
+            BotUttered(f"reply to {text}"), ActionExecuted("action_listen")]
+
+
+def opening() -> list[Event]:
+    return [ActionExecuted("action_session_start"), SessionStarted(),
+            SlotSet("risk_level", "C3"), SlotSet("customer_id", "C000123"), SlotSet("kyc_goals", ["retirement"]),
+            ActionExecuted("action_listen")]
+
+
+async def add(store: BoundedSQLTrackerStore, sender: str, events: list[Event]) -> DialogueStateTracker:
+    """What Rasa does per message: load the latest session, append, save."""
+    tracker = await store.retrieve(sender) or DialogueStateTracker(sender, store.domain.slots)
+    for event in events:
+        tracker.update(event, store.domain)
+    await store.save(tracker)
+    return tracker
+
+
+async def chat(store: BoundedSQLTrackerStore, sender: str, messages: int) -> None:
+    await add(store, sender, opening())
+    for n in range(messages):
+        await add(store, sender, exchange(f"what is a bond fund {n}", "faq", "utter_faq"))
+
+
+def types(events: Any) -> list[str]:
+    return [event.type_name for event in events]
+
+
+def test_a_short_session_is_stored_whole(store: BoundedSQLTrackerStore) -> None:
+    run(chat(store, "short", 5))
+    tracker = run(store.retrieve("short"))
+    assert len(tracker.events) == 5 + 4 * 5  # opening minus action_session_start, then 5 exchanges
+    assert tracker.get_slot("risk_level") == "C3"
+
+
+def test_a_long_session_at_rest_starts_a_new_one_keeping_every_slot(store: BoundedSQLTrackerStore) -> None:
+    run(chat(store, "long", 30))
+    latest = run(store.retrieve("long"))
+    full = run(store.retrieve_full_tracker("long"))
+
+    assert len(latest.events) < LIMIT
+    assert latest.get_slot("risk_level") == "C3"
+    assert latest.get_slot("customer_id") == "C000123"
+    assert latest.get_slot("kyc_goals") == ["retirement"]
+    # nothing is lost from the transcript: every customer message is still stored, once
+    texts = [event.text for event in full.events if isinstance(event, UserUttered)]
+    assert texts == [f"what is a bond fund {n}" for n in range(30)]
+    sessions = types(full.events).count("session_started")
+    assert sessions >= 3
+    assert [event.action_name for event in full.events
+            if isinstance(event, ActionExecuted)].count("action_session_start") == sessions
+
+
+def test_the_new_session_is_what_rasa_would_start(store: BoundedSQLTrackerStore) -> None:
+    run(chat(store, "shape", 10))  # 5 + 40 events: one rollover after the 9th exchange
+    latest = run(store.retrieve("shape"))
+    names = types(latest.events)
+    assert names[0] == "session_started"
+    assert latest.latest_action_name == "action_listen"
+    assert latest.active_loop_name is None
+    assert latest.latest_message.text == "what is a bond fund 9"
+
+
+def test_no_rollover_while_a_form_is_active(store: BoundedSQLTrackerStore) -> None:
+    run(add(store, "form", opening() + [ActiveLoop("kyc_form")]))
+    for n in range(12):
+        run(add(store, "form", exchange(f"answer {n}", "inform", "kyc_form")))
+    assert len(run(store.retrieve("form")).events) >= 12 * 4
+    assert types(run(store.retrieve_full_tracker("form")).events).count("session_started") == 1
+
+
+@pytest.mark.parametrize("asking", ["utter_ask_confirm_stop", "action_request_product",
+                                    "action_rephrase_or_handoff"])
+def test_no_rollover_between_a_question_and_its_answer(store: BoundedSQLTrackerStore, asking: str) -> None:
+    run(chat(store, asking, 8))
+    run(add(store, asking, exchange("I'd like the tech fund", "request_product", asking)))
+    tracker = run(store.retrieve(asking))
+    assert len(tracker.events) >= LIMIT
+    assert tracker.events[-3].action_name == asking
+
+
+def test_saving_the_same_tracker_again_after_a_rollover_stores_each_event_once(
+        store: BoundedSQLTrackerStore) -> None:
+    run(chat(store, "twice", 8))
+    tracker = run(add(store, "twice", exchange("what is inflation", "faq", "utter_faq")))
+    assert tracker.events[0].type_name == "session_started"  # rolled over in that save
+    for event in exchange("thanks", "thank", "utter_welcome"):
+        tracker.update(event, store.domain)
+    run(store.save(tracker))
+
+    latest = run(store.retrieve("twice"))
+    assert [event.text for event in latest.events if isinstance(event, UserUttered)] == ["thanks"]
+    full = run(store.retrieve_full_tracker("twice"))
+    texts = [event.text for event in full.events if isinstance(event, UserUttered)]
+    assert texts.count("what is inflation") == 1 and texts[-1] == "thanks"
+
+
+def test_the_broker_gets_every_new_event_once(store: BoundedSQLTrackerStore, broker: FakeBroker) -> None:
+    run(chat(store, "broker", 12))
+    full = run(store.retrieve_full_tracker("broker"))
+    assert [event["event"] for event in broker.published] == types(full.events)
+    assert {event["sender_id"] for event in broker.published} == {"broker"}
+
+
+def test_a_tiny_limit_is_refused(tmp_path: Path, domain: Domain) -> None:
+    with pytest.raises(ValueError, match="max_session_events"):
+        BoundedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "t.db"), max_session_events=5)
+
+
+@pytest.mark.parametrize("endpoints", ["rasa_bot/endpoints.yml", "deploy/endpoints.production.yml"])
+def test_both_profiles_use_the_bounded_store(endpoints: str) -> None:
+    config = yaml.safe_load((ROOT / endpoints).read_text(encoding="utf-8"))["tracker_store"]
+    assert config["type"] == "rasa_bot.tracker_store.BoundedSQLTrackerStore"
+    assert config["max_session_events"] >= 100
+
+
+def test_rasa_builds_the_bounded_store_from_the_endpoints_file(domain: Domain, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RASA_TRACKER_DB", str(tmp_path / "t.db"))
+    monkeypatch.setenv("ACTION_ENDPOINT_URL", "http://127.0.0.1:5055/webhook")
+    config = read_endpoint_config(str(ROOT / "rasa_bot" / "endpoints.yml"), "tracker_store")
+    store = create_tracker_store(config, domain)
+    assert isinstance(store, BoundedSQLTrackerStore)
+    assert store.max_session_events == 200
+
+
+def test_every_closing_action_is_in_the_domain(domain: Domain) -> None:
+    retrieval_actions = {name.split("/")[0] for name in domain.responses if "/" in name}
+    assert CLOSING_ACTIONS <= set(domain.action_names_or_texts) | retrieval_actions
