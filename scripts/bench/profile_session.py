@@ -2,6 +2,7 @@
 """Where does the time of one message go in a long session? An in-process profiling harness.
 
     .venv/bin/python scripts/bench/profile_session.py [--turns 220] [--profile-turns 20] [--out DIR]
+        [--conversations N [--conversation-turns 20]]   (N of bench.py's short conversations first)
 
 Starts the real action server (own SQLite databases, as scripts/bench/bench.py does), loads the
 assistant model in-process with Rasa's Agent, with the same tracker store (SQLite) and action
@@ -200,6 +201,10 @@ async def run(args: argparse.Namespace, workdir: Path) -> None:
     print(f"model loaded in-process in {time.perf_counter() - t0:.1f} s")
 
     await play(agent, "profile-warmup", bench.assistant_long_session(6))
+    if args.conversations:
+        await profile_conversations(agent, args)
+    if not args.turns:
+        return
     sender = "profile-long"
     script = bench.assistant_long_session(args.turns + args.profile_turns)
     print(f"long conversation, {args.turns} turns (first {args.show} replies shown):")
@@ -236,15 +241,50 @@ async def run(args: argparse.Namespace, workdir: Path) -> None:
     print("\n".join(top(profile_late, "tottime", 15).splitlines()[-19:]))
 
 
+async def profile_conversations(agent: Any, args: argparse.Namespace) -> None:
+    """The load phase's conversations of bench.py (questionnaire, classroom, recommendation), one
+    after another: the median of each step per message, by message kind, then cProfile."""
+    rows: list[dict[str, Any]] = []
+    profile = cProfile.Profile()
+    for i in range(args.conversations):
+        script = bench.assistant_conversation(i, args.conversation_turns)
+        if i == args.conversations // 2:
+            profile.enable()
+        rows += await play(agent, f"profile-conversation-{i}", script)
+    profile.disable()
+    kinds = sorted({r["kind"] for r in rows})
+    head = f"{'median ms per message':48s}{'all':>8s}" + "".join(f"{k[:12]:>13s}" for k in kinds)
+    lines = [head, "-" * len(head)]
+    for label, _parent in STEPS:
+        cells = [median([r.get(label, 0.0) for r in rows])]
+        cells += [median([r.get(label, 0.0) for r in rows if r["kind"] == k]) for k in kinds]
+        lines.append(f"{label:48s}{cells[0]:8.1f}" + "".join(f"{c:13.1f}" for c in cells[1:]))
+    calls = statistics.fmean(r.get("calls:remote actions (action server round trip)", 0) for r in rows)
+    lines.append(f"remote action calls per message (mean): {calls:.2f}; messages: {len(rows)}")
+    report = "\n".join(lines)
+    print(f"\n{args.conversations} conversations of {args.conversation_turns} turns, one after another:\n{report}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "conversations.txt").write_text(report + "\n")
+    profile.dump_stats(str(args.out / "cprofile-conversations.prof"))
+    (args.out / "cprofile-conversations.txt").write_text(top(profile, "tottime", 50) + "\n\n" +
+                                                         top(profile, "cumulative", 80))
+    print(f"cProfile of the second half: {args.out}/cprofile-conversations.txt; top 20 by own time:")
+    print("\n".join(top(profile, "tottime", 20).splitlines()[-24:]))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--turns", type=int, default=220)
     parser.add_argument("--profile-turns", type=int, default=20)
+    parser.add_argument("--conversations", type=int, default=0,
+                        help="first profile this many of bench.py's load-phase conversations")
+    parser.add_argument("--conversation-turns", type=int, default=20)
     parser.add_argument("--show", type=int, default=8, help="print the replies of the first N turns")
     parser.add_argument("--out", type=Path, default=bench.BENCH_VAR / "profile")
     args = parser.parse_args()
-    if not (20 <= args.turns <= 2000 and 1 <= args.profile_turns <= 200):
-        parser.error("turns 20-2000, profile-turns 1-200")
+    if not ((args.turns == 0 or 20 <= args.turns <= 2000) and 1 <= args.profile_turns <= 200
+            and 0 <= args.conversations <= 500 and (args.turns or args.conversations)):
+        parser.error("turns 0 or 20-2000, profile-turns 1-200, conversations 0-500, not both 0")
     bench.wait_for_model(1800)
     bench.BENCH_VAR.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="profile-", dir=bench.BENCH_VAR))
