@@ -1,4 +1,4 @@
-"""Two hot spots of Rasa Open Source 3.6 that cost this assistant most of its CPU, fixed in place.
+"""Three hot spots of Rasa Open Source 3.6 that cost this assistant most of its CPU, fixed in place.
 
 Profiled with scripts/bench/profile_session.py (the questionnaire conversations of bench.py):
 
@@ -10,6 +10,12 @@ Profiled with scripts/bench/profile_session.py (the questionnaire conversations 
 - Every event read from the tracker store or an action server is resolved to its class by walking
   all subclasses of `Event` (with `inspect.isabstract` on each), about 80 us per event and
   hundreds of events per message. `cache_event_type_lookup` remembers the answer per type name.
+- A button press arrives as an intent payload (`/inform{"option": "le_5"}`). Rasa runs the whole
+  NLU pipeline on it (featurizers, DIET, the ResponseSelector: ~18 ms) and then its last node,
+  `RegexMessageHandler`, replaces the message with one built from the payload alone, dropping
+  everything the pipeline computed. `parse_intent_payloads_directly` builds that same message
+  first and skips the pipeline; anything the handler would not replace (free text, a malformed
+  payload, an intent the domain lacks) still goes through the pipeline.
 
 OSS 3.6 receives no more fixes, so they live here. `apply()` runs when Rasa imports anything of
 `rasa_bot` (channels, tracker store, NLU component: see `rasa_bot/__init__.py`), only on the Rasa
@@ -68,7 +74,35 @@ def cache_event_type_lookup() -> None:
     Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]
 
 
-PATCHES = (cache_action_response_validator, cache_event_type_lookup)
+def parse_intent_payloads_directly() -> None:
+    from rasa.core.processor import MessageProcessor
+    from rasa.nlu.classifiers.regex_message_handler import RegexMessageHandler
+    from rasa.shared.constants import INTENT_MESSAGE_PREFIX
+    from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
+    from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    through_pipeline = MessageProcessor._parse_message_with_graph
+
+    def _parse_message_with_graph(self: MessageProcessor, message: Any, tracker: Any,
+                                  only_output_properties: bool = True) -> dict[str, Any]:
+        text = message.text
+        if isinstance(text, str) and text.lstrip().startswith(INTENT_MESSAGE_PREFIX) and self.domain:
+            probe = Message(data={TEXT: text})
+            # what the pipeline's last node does with the message, with the same domain
+            unpacked = YAMLStoryReader.unpack_regex_message(probe, self.domain,
+                                                            entity_extractor_name=RegexMessageHandler.__name__)
+            if unpacked is not probe:
+                parse_data = {TEXT: "", INTENT: {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, ENTITIES: []}
+                parse_data.update(unpacked.as_dict(only_output_properties=only_output_properties))
+                return parse_data
+        return through_pipeline(self, message, tracker, only_output_properties)
+
+    _parse_message_with_graph.through_pipeline = through_pipeline  # type: ignore[attr-defined]
+    MessageProcessor._parse_message_with_graph = _parse_message_with_graph  # type: ignore[method-assign]
+
+
+PATCHES = (cache_action_response_validator, cache_event_type_lookup, parse_intent_payloads_directly)
 
 
 def apply() -> list[str]:

@@ -31,7 +31,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_SESSION_EVENTS = 200
+DEFAULT_MAX_SESSION_EVENTS = 150
 
 # Bot actions after which the next customer message starts a new exchange: answers, greetings,
 # results. Actions that ask something (stop confirmation, an above-level product request, the

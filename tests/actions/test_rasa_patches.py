@@ -1,4 +1,7 @@
-"""rasa_bot/rasa_patches.py: faster, and the same answers as the Rasa 3.6 code it replaces."""
+"""rasa_bot/rasa_patches.py: faster, and the same answers as the Rasa 3.6 code it replaces.
+
+That an intent payload parses as the whole NLU pipeline parses it needs a trained model:
+tests/e2e/test_payload_parsing.py."""
 
 from __future__ import annotations
 
@@ -41,7 +44,8 @@ def rasa_decision(reply: dict[str, Any]) -> bool:
 
 def test_both_patches_are_in_effect_on_the_pinned_rasa() -> None:
     assert rasa.__version__ == rasa_patches.PATCHED_RASA_VERSION
-    assert rasa_patches.apply() == ["cache_action_response_validator", "cache_event_type_lookup"]
+    assert rasa_patches.apply() == ["cache_action_response_validator", "cache_event_type_lookup",
+                                    "parse_intent_payloads_directly"]
 
 
 @pytest.mark.parametrize("reply", GOOD_REPLIES)

@@ -174,7 +174,7 @@ def test_rasa_builds_the_bounded_store_from_the_endpoints_file(domain: Domain, t
     config = read_endpoint_config(str(ROOT / "rasa_bot" / "endpoints.yml"), "tracker_store")
     store = create_tracker_store(config, domain)
     assert isinstance(store, BoundedSQLTrackerStore)
-    assert store.max_session_events == 200
+    assert store.max_session_events == 150
 
 
 def test_every_closing_action_is_in_the_domain(domain: Domain) -> None:
