@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 import yaml
 from rasa.core.tracker_store import create_tracker_store
 from rasa.shared.core.domain import Domain
@@ -180,3 +181,26 @@ def test_rasa_builds_the_bounded_store_from_the_endpoints_file(domain: Domain, t
 def test_every_closing_action_is_in_the_domain(domain: Domain) -> None:
     retrieval_actions = {name.split("/")[0] for name in domain.responses if "/" in name}
     assert CLOSING_ACTIONS <= set(domain.action_names_or_texts) | retrieval_actions
+
+
+def test_the_latest_session_is_found_through_an_index(store: BoundedSQLTrackerStore) -> None:
+    run(chat(store, "indexed", 3))
+    with store.session_scope() as session:
+        query = store._event_query(session, "indexed", fetch_events_from_all_sessions=False)
+        compiled = query.statement.compile(store.engine, compile_kwargs={"literal_binds": True})
+        plan = " ".join(str(row) for row in session.execute(sa.text(f"EXPLAIN QUERY PLAN {compiled}")))
+    assert "ix_events_sender_type_timestamp" in plan
+    assert "ix_events_sender_timestamp" in plan
+
+
+def test_sqlite_runs_in_wal_mode(store: BoundedSQLTrackerStore) -> None:
+    with store.engine.connect() as connection:
+        assert connection.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(sa.text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+
+
+def test_a_second_store_on_the_same_database_starts(tmp_path: Path, domain: Domain) -> None:
+    first = BoundedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "shared.db"))
+    run(chat(first, "shared", 2))
+    second = BoundedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "shared.db"))
+    assert run(second.retrieve("shared")).get_slot("risk_level") == "C3"
