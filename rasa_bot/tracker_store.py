@@ -109,6 +109,13 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         # `tracker.events` holds the latest session only: that is what `retrieve` loaded.
         return len(tracker.events) >= self.max_session_events and is_at_rest(tracker)
 
+    @staticmethod
+    def _row(sender_id: str, event: Event) -> dict[str, Any]:
+        data = event.as_dict()
+        return {"sender_id": sender_id, "type_name": event.type_name, "timestamp": data.get("timestamp"),
+                "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                "action_name": data.get("name"), "data": json.dumps(data)}
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         rolled_over = self.should_roll_over(tracker)
         if rolled_over:
@@ -118,16 +125,9 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
             # Counted in the stored session, the one `tracker` was loaded from: a rollover's events
             # are among the new ones.
             new_events = list(self._additional_events(session, tracker))
-            for event in new_events:
-                data = event.as_dict()
-                session.add(self.SQLEvent(
-                    sender_id=tracker.sender_id,
-                    type_name=event.type_name,
-                    timestamp=data.get("timestamp"),
-                    intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                    action_name=data.get("name"),
-                    data=json.dumps(data),
-                ))
+            rows = [self._row(tracker.sender_id, event) for event in new_events]
+            if rows:  # one executemany: the ORM's per-object bookkeeping cost more than the SQL
+                session.execute(sa.insert(self.SQLEvent.__table__), rows)
             session.commit()
         if rolled_over:
             # Make `tracker` what `retrieve` now returns, so that saving it again stays correct.
