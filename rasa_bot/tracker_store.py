@@ -50,6 +50,7 @@ SESSION_INDEXES = {
 # rephrase prompt) are absent, so the session is never cut between a question and its answer.
 CLOSING_ACTIONS = frozenset({
     "utter_faq", "action_greet", "utter_welcome", "utter_goodbye", "utter_iamabot", "utter_out_of_scope",
+    "utter_nothing_to_stop",
     "action_tell_risk_level", "action_score_assessment", "action_recommend_products",
     "action_show_education_plan", "action_explain_deposit_plus", "action_confirm_product_request",
     "action_decline_product_request", "action_cancel_questionnaire", "action_cancel_education_plan",
