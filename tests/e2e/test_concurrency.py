@@ -21,21 +21,16 @@ from typing import Any
 import pytest
 import requests
 
-from advisor_core.adapters.datafiles import default_questionnaire
 from advisor_core.domain.scoring import has_contradiction, score
+from tests.e2e.answers import Q, button
 from tests.e2e.conftest import API_TOKEN, Stack
 
 pytestmark = pytest.mark.e2e
 
-Q = default_questionnaire()
 CONVERSATIONS = 50
 REQUEST_TIMEOUT = 120      # seconds for one message under load
 TEST_BUDGET = 330          # seconds for all conversations together (the whole test stays under ~6 min)
 LEVELS = ("C1", "C2", "C3", "C4", "C5")
-
-
-def button(option: str) -> str:
-    return "/inform" + json.dumps({"option": option})
 
 
 def random_answers(rng: random.Random, lean: float) -> dict[str, Any]:

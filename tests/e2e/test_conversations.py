@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 
 import pytest
 import requests
 
+from tests.e2e.answers import button
 from tests.e2e.conftest import API_TOKEN, Stack, customer_token
 
 pytestmark = pytest.mark.e2e
@@ -27,10 +27,6 @@ AGGRESSIVE = {
     "kyc_drawdown_reaction": "buy_more", "kyc_return_tradeoff": "all_b", "kyc_goals": "wealth_growth",
 }
 ORDER = list(CONSERVATIVE)
-
-
-def button(option: str) -> str:
-    return "/inform" + json.dumps({"option": option})
 
 
 def answer(stack: Stack, sender: str, slot: str, value: str, metadata=None) -> list[dict]:

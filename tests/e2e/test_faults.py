@@ -17,34 +17,16 @@ from typing import Any
 import pytest
 import requests
 
-from advisor_core.adapters.datafiles import default_questionnaire
 from advisor_core.domain.scoring import score
+from tests.e2e.answers import BALANCED, ORDER, Q, message_for
 from tests.e2e.conftest import Stack, model_path, start_rasa, stop_process
 
 pytestmark = pytest.mark.e2e
 
-Q = default_questionnaire()
-ORDER = list(Q.slots)
-# A balanced customer: no cap fires, no contradiction (no loss-tolerance recheck question).
-BALANCED = {
-    "kyc_income_source": "one_stable_wage", "kyc_investable_assets": "100k_500k", "kyc_asset_share": "30_50",
-    "kyc_liquidity_reserve": "3_6m_mortgage_only", "kyc_age": 45, "kyc_experience": "fixed_income",
-    "kyc_trade_frequency": "1_5", "kyc_knowledge_bonds": "falls", "kyc_knowledge_diversification": "one_stock",
-    "kyc_horizon": "3_5y", "kyc_objective": "income", "kyc_loss_tolerance": "le_15",
-    "kyc_drawdown_reaction": "hold", "kyc_return_tradeoff": "half", "kyc_goals": "retirement",
-}
 GROWTH = dict(BALANCED, kyc_investable_assets="500k_3m", kyc_asset_share="10_30", kyc_age=38,
               kyc_experience="equities", kyc_trade_frequency="6_15", kyc_horizon="5_10y",
               kyc_objective="growth", kyc_loss_tolerance="le_30", kyc_return_tradeoff="mostly_b",
               kyc_goals="wealth_growth")
-
-
-def button(option: str) -> str:
-    return "/inform" + json.dumps({"option": option})
-
-
-def message_for(slot: str, value: Any) -> str:
-    return f"I'm {value}" if slot == "kyc_age" else button(str(value))
 
 
 def joined(messages: list[dict[str, Any]]) -> str:

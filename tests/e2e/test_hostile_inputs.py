@@ -23,24 +23,15 @@ from typing import Any
 import pytest
 import requests
 
-from advisor_core.adapters.datafiles import default_questionnaire
 from advisor_core.domain.scoring import score
 from rasa_bot.channels import UNAVAILABLE
+from tests.e2e.answers import BALANCED, ORDER, Q, message_for
 from tests.e2e.conftest import API_TOKEN, Stack, customer_token
 
 pytestmark = pytest.mark.e2e
 
-Q = default_questionnaire()
-ORDER = list(Q.slots)
 ANSWER_SLOTS = {*Q.slots, "kyc_loss_tolerance_recheck"}
 TABLES = ("assessments", "recommendations", "recommendation_items", "suitability_events", "handoff_tickets")
-BALANCED = {
-    "kyc_income_source": "one_stable_wage", "kyc_investable_assets": "100k_500k", "kyc_asset_share": "30_50",
-    "kyc_liquidity_reserve": "3_6m_mortgage_only", "kyc_age": 45, "kyc_experience": "fixed_income",
-    "kyc_trade_frequency": "1_5", "kyc_knowledge_bonds": "falls", "kyc_knowledge_diversification": "one_stock",
-    "kyc_horizon": "3_5y", "kyc_objective": "income", "kyc_loss_tolerance": "le_15",
-    "kyc_drawdown_reaction": "hold", "kyc_return_tradeoff": "half", "kyc_goals": "retirement",
-}
 
 HOSTILE_TEXTS: dict[str, str] = {
     "empty": "",
@@ -79,14 +70,6 @@ IN_FORM_TEXTS = {name: text for name, text in HOSTILE_TEXTS.items() if name != "
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def button(option: str) -> str:
-    return "/inform" + json.dumps({"option": option})
-
-
-def message_for(slot: str, value: Any) -> str:
-    return f"I'm {value}" if slot == "kyc_age" else button(str(value))
 
 
 def new_sender(tag: str) -> str:

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 
 import pytest
 
 from rasa_bot.channels import UNAVAILABLE
+from tests.e2e.answers import button
 from tests.e2e.conftest import Stack, start_actions, stop_process
 
 pytestmark = pytest.mark.e2e
-
-
-def button(option: str) -> str:
-    return "/inform" + json.dumps({"option": option})
 
 
 def test_action_server_down_mid_questionnaire_then_resume(stack: Stack) -> None:
