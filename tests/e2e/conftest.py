@@ -52,18 +52,20 @@ def base_env() -> dict[str, str]:
     return env
 
 
-def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, deadline: float | None = None) -> None:
+    """Until `url` answers below 500; `deadline` (time.monotonic) lets several servers share one bound."""
+    deadline = time.monotonic() + START_TIMEOUT if deadline is None else deadline
+    bound = deadline - time.monotonic()
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited early; log:\n{log.read_text()[-3000:]}")
+            raise RuntimeError(f"{log.name}: server exited early; log:\n{log.read_text()[-3000:]}")
         try:
             if requests.get(url, timeout=2).status_code < 500:
                 return
         except requests.RequestException:
             pass
         time.sleep(1)
-    raise RuntimeError(f"{url} did not come up in {START_TIMEOUT}s; log:\n{log.read_text()[-3000:]}")
+    raise RuntimeError(f"{url} did not come up in {bound:.0f}s; log:\n{log.read_text()[-3000:]}")
 
 
 @dataclass

@@ -31,11 +31,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import requests
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from tests.e2e.conftest import API_TOKEN, ROOT, VENV_BIN, Stack, base_env, free_port
+from tests.e2e.answers import button
+from tests.e2e.conftest import API_TOKEN, ROOT, VENV_BIN, Stack, base_env, free_port, wait_until_up
 
 pytestmark = pytest.mark.e2e
 
@@ -223,7 +223,7 @@ def profile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Profile]:
                                 rasa_env))
         deadline = time.monotonic() + START_TIMEOUT  # one bound for all four
         for url, process, log in waits:
-            _wait_until_up(url, process, log, deadline)
+            wait_until_up(url, process, log, deadline)
         yield p
     finally:
         p.stop_all()
@@ -240,19 +240,6 @@ def profile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Profile]:
             admin.dispose()
             _cleanup_queue(queue)
             _cleanup_lock_keys(key_prefix)
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{log.name}: server exited early; log:\n{log.read_text()[-3000:]}")
-        try:
-            if requests.get(url, timeout=2).status_code < 500:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(1)
-    raise RuntimeError(f"{url} did not come up in {START_TIMEOUT}s; log:\n{log.read_text()[-3000:]}")
 
 
 def _cleanup_queue(queue: str) -> None:
@@ -282,10 +269,6 @@ def _cleanup_lock_keys(key_prefix: str) -> None:
         print(f"could not delete the Redis lock keys {key_prefix}:*: {_first_line(exc)}")
     finally:
         client.close()
-
-
-def _button(option: str) -> str:
-    return "/inform" + json.dumps({"option": option})
 
 
 def _question_numbers(messages: list[dict]) -> list[int]:
@@ -352,7 +335,7 @@ def test_one_conversation_across_two_rasa_servers(profile: Profile) -> None:
     assert _question_numbers(first) == [1], first
     replies: list[dict] = []
     for step, (slot, option) in enumerate(ANSWERS, start=1):
-        replies = say(step, option if slot == "kyc_age" else _button(option))
+        replies = say(step, option if slot == "kyc_age" else button(option))
         if step < len(ANSWERS):
             # The next question, exactly once: no answer lost, none applied twice, nothing reordered.
             assert _question_numbers(replies) == [step + 1], (step, slot, replies)
