@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.base import AdvisorAction, AskSlotAction, blocking, buttons, channel_of, identify, last_bot_response
-from actions.wiring import Services, services
+from actions.wiring import services
 from advisor_core.domain.answer_parsing import parse_answer, parse_goals
 from advisor_core.domain.questionnaire import Option, Questionnaire
 from advisor_core.domain.scoring import ADULT_AGE, MAX_AGE, has_contradiction

@@ -6,7 +6,7 @@ Frozen dataclasses only; the SQLAlchemy mapping lives in ``advisor_core.adapters
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from actions import kyc
-from actions.wiring import services
 from advisor_core.errors import PersistenceError
 from tests.actions.conftest import customer_token, make_tracker, run_action, stored
 
