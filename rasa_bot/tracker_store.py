@@ -20,6 +20,7 @@ Rasa indexes its `events` table on `sender_id` only, so finding the latest sessi
 an index lookup. On SQLite (the embedded profile) the journal is WAL with `synchronous=NORMAL`:
 Rasa's SQL calls are synchronous, so each commit's fsync stalled every conversation of the
 process; a crashed process still loses nothing, a power cut at most the last transcript lines.
+Its connections are pooled instead of opened and closed for every load and save.
 """
 
 from __future__ import annotations
@@ -94,9 +95,25 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         self.max_session_events = max_session_events
         if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-            self.engine.dispose()  # connections opened while Rasa created the table lack them
+            self._pool_sqlite_connections()
         self._create_session_indexes()
+
+    def _pool_sqlite_connections(self) -> None:
+        """Keep SQLite connections open between messages, with WAL and `synchronous=NORMAL`.
+
+        SQLAlchemy 1.4 gives a file database a NullPool: every tracker load and save opened the
+        file, set the pragmas and closed it again (the close also checkpoints the WAL), about 1 ms
+        each, twice per message, on the event loop. An in-memory database keeps Rasa's engine.
+        """
+        url = self.engine.url
+        if not url.database or url.database == ":memory:" or url.database.startswith("file:"):
+            return
+        self.engine.dispose()
+        # Rasa's SQL calls run on the event loop thread; a pooled connection serves one session at a time.
+        self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=5, max_overflow=5,
+                                       connect_args={"check_same_thread": False})
+        sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     def _create_session_indexes(self) -> None:
         for name, columns in SESSION_INDEXES.items():

@@ -204,3 +204,27 @@ def test_a_second_store_on_the_same_database_starts(tmp_path: Path, domain: Doma
     run(chat(first, "shared", 2))
     second = BoundedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "shared.db"))
     assert run(second.retrieve("shared")).get_slot("risk_level") == "C3"
+
+
+def test_sqlite_connections_are_reused_between_loads_and_saves(store: BoundedSQLTrackerStore) -> None:
+    opened: list[Any] = []
+    sa.event.listen(store.engine, "connect", lambda connection, _record: opened.append(connection))
+    run(chat(store, "pooled", 3))
+    run(store.retrieve("pooled"))
+    assert len(opened) <= 1
+
+
+def test_two_stores_on_one_sqlite_file_see_each_others_writes(tmp_path: Path, domain: Domain) -> None:
+    first = BoundedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "both.db"))
+    second = BoundedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "both.db"))
+    assert run(second.retrieve("shared")) is None  # second's pooled connection is open before the write
+    run(chat(first, "shared", 1))
+    tracker = run(second.retrieve("shared"))
+    tracker.update(SlotSet("risk_level", "C5"))
+    run(second.save(tracker))
+    assert run(first.retrieve("shared")).get_slot("risk_level") == "C5"
+
+
+def test_an_in_memory_sqlite_store_keeps_rasas_engine(domain: Domain) -> None:
+    store = BoundedSQLTrackerStore(domain=domain, dialect="sqlite", db=":memory:")
+    assert not isinstance(store.engine.pool, sa.pool.QueuePool)

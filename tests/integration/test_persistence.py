@@ -12,7 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, inspect, select, text, update
+from sqlalchemy import delete, event, inspect, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from advisor_core import settings as advisor_settings
@@ -535,6 +535,19 @@ def test_make_engine_creates_the_sqlite_folder_and_enables_foreign_keys(tmp_path
         assert (tmp_path / "a" / "b").is_dir()
         with engine.connect() as connection:
             assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    finally:
+        engine.dispose()
+
+
+def test_a_file_sqlite_engine_reuses_its_connections(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'advisor.db'}")
+    opened = []
+    event.listen(engine, "connect", lambda connection, _record: opened.append(connection))
+    try:
+        for _ in range(5):
+            with engine.connect() as connection:
+                assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert len(opened) == 1
     finally:
         engine.dispose()
 
