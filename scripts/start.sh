@@ -37,6 +37,9 @@ if [ "$web_ready" = 1 ]; then
 fi
 
 echo "Starting Rasa on port $RASA_PORT (REST: POST http://localhost:$RASA_PORT/webhooks/rest/webhook)"
+# TensorFlow on one thread: the models are small, more threads only spin against the action server.
+TF_INTRA_OP_PARALLELISM_THREADS="${TF_INTRA_OP_PARALLELISM_THREADS:-1}" \
+TF_INTER_OP_PARALLELISM_THREADS="${TF_INTER_OP_PARALLELISM_THREADS:-1}" \
 "${RASA[@]}" run --model rasa_bot/models/advisor.tar.gz --endpoints rasa_bot/endpoints.yml \
   --credentials rasa_bot/credentials.yml --port "$RASA_PORT" --cors "$cors" "${api_args[@]}" &
 pids+=($!)

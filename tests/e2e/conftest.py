@@ -45,6 +45,11 @@ def model_path() -> Path:
     return model
 
 
+# As scripts/start.sh runs the assistant's Rasa server: TensorFlow on one thread per process
+# (the models are small; more threads only spin against the action server for the CPU).
+RASA_SERVER_ENV = {"TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"}
+
+
 def base_env() -> dict[str, str]:
     env = dict(os.environ)
     env.update(RASA_TELEMETRY_ENABLED="false", SQLALCHEMY_SILENCE_UBER_WARNING="1",
@@ -134,7 +139,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("e2e")
     model = model_path()
     action_port, rasa_port = free_port(), free_port()
-    env = base_env()
+    env = base_env() | RASA_SERVER_ENV
     env.update(DATABASE_URL=f"sqlite:///{workdir / 'advisor.db'}", ADVISOR_VAR_DIR=str(workdir),
                RASA_TRACKER_DB=str(workdir / "tracker.db"),
                ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook")

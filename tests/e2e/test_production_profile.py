@@ -35,7 +35,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from tests.e2e.answers import button
-from tests.e2e.conftest import API_TOKEN, ROOT, VENV_BIN, Stack, base_env, free_port, wait_until_up
+from tests.e2e.conftest import API_TOKEN, RASA_SERVER_ENV, ROOT, VENV_BIN, Stack, base_env, free_port, wait_until_up
 
 pytestmark = pytest.mark.e2e
 
@@ -195,7 +195,7 @@ def profile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Profile]:
     advisor_url = admin_url.set(database=advisor_db).render_as_string(hide_password=False)
     tracker_url = admin_url.set(database=tracker_db).render_as_string(hide_password=False)
     queue, key_prefix = f"rasa_events_e2e_{run}", f"e2e{run}"
-    env = _production_env(base_env(), tracker_db, advisor_url, queue, key_prefix, workdir)
+    env = _production_env(base_env() | RASA_SERVER_ENV, tracker_db, advisor_url, queue, key_prefix, workdir)
     p = Profile(workdir, env, tracker_url, advisor_url, queue, key_prefix)
 
     admin = _admin_engine()
