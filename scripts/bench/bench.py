@@ -3,7 +3,7 @@
 
 A benchmark, not a test: it asserts nothing, it measures and prints. Run from the repository root:
 
-    .venv/bin/python scripts/bench/bench.py --conversations 20 --turns 10 [--json out.json] [--train]
+    .venv/bin/python scripts/bench/bench.py --conversations 20 --turns 10 [--rounds 3] [--json out.json] [--train]
 
 What it does (everything on 127.0.0.1, every loop bounded in count and time):
 
@@ -15,8 +15,12 @@ What it does (everything on 127.0.0.1, every loop bounded in count and time):
    (`advisor_core migrate` + `load-demo --customers 500`), the action server and Rasa with
    rasa_bot/endpoints.yml + rasa_bot/credentials.yml on free ports - and the baseline's Rasa server
    (in-memory tracker store, no action server). Start-up times are measured.
-5. Load phase: N concurrent conversations of T turns over REST against each server, one after the
-   other (assistant first), after a short un-measured warm-up.
+5. Load over REST, after a short un-measured warm-up, in two phases, each --rounds times with
+   assistant and baseline alternating: burst (N conversations of T turns start together, each on a
+   new connection) and steady (N workers start --stagger-ms apart and each plays
+   --steady-conversations conversations back to back on one kept-alive connection, so N
+   conversations are under way throughout). Percentiles are over every message of every round; the
+   ratios of each pair of rounds show the spread.
 6. Long session: one conversation of --long-turns turns (alternating classroom questions,
    greetings and thanks) on the assistant, and a moodbot-style one on the baseline; median latency
    of turns 5-15 vs 190-210, plus a fresh "control" conversation right after.
@@ -25,6 +29,7 @@ What it does (everything on 127.0.0.1, every loop bounded in count and time):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -40,7 +45,7 @@ import time
 import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +58,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 try:  # the e2e fixtures' helpers: same ports and environment as the real end-to-end tests
-    from tests.e2e.conftest import base_env, free_port
+    from tests.e2e.conftest import RASA_SERVER_ENV, base_env, free_port
 except Exception:  # pragma: no cover - conftest moved or pytest missing: same behaviour, local copy
+    RASA_SERVER_ENV = {"TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"}
+
     def free_port() -> int:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
@@ -291,6 +298,7 @@ class Sample:
     unavailable: bool = False
     empty: bool = False
     cpu_ms: float | None = None  # CPU the servers spent on this message (sequential sessions only)
+    sent_at: float = 0.0  # time.perf_counter() when it was sent
 
 
 def post(session: requests.Session, url: str, sender: str, text: str) -> list[dict[str, Any]]:
@@ -301,11 +309,12 @@ def post(session: requests.Session, url: str, sender: str, text: str) -> list[di
 
 
 def drive(url: str, sender: str, script: list[Turn], conversation: int, deadline: float,
-          cpu_of: list[Server] = ()) -> list[Sample]:
-    """One conversation, message after message. With cpu_of (only meaningful when nothing else talks
-    to those servers) each sample also gets the servers' CPU time for that message."""
+          cpu_of: list[Server] = (), session: requests.Session | None = None) -> list[Sample]:
+    """One conversation, message after message, on its own HTTP connection unless a session is given.
+    With cpu_of (only meaningful when nothing else talks to those servers) each sample also gets the
+    servers' CPU time for that message."""
     samples: list[Sample] = []
-    with requests.Session() as session:
+    with (requests.Session() if session is None else contextlib.nullcontext(session)) as session:
         for turn, (kind, text) in enumerate(script, start=1):
             if time.monotonic() >= deadline:
                 break
@@ -318,6 +327,7 @@ def drive(url: str, sender: str, script: list[Turn], conversation: int, deadline
                 sample = Sample(conversation, turn, kind, ms, True, UNAVAILABLE_MARK in joined, not reply)
             except (requests.RequestException, ValueError):
                 sample = Sample(conversation, turn, kind, (time.perf_counter() - t0) * 1000, False)
+            sample.sent_at = t0
             if cpu_of:
                 sample.cpu_ms = (sum(s.cpu_seconds() for s in cpu_of) - cpu0) * 1000
             samples.append(sample)
@@ -334,8 +344,16 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
-def load_phase(server: Server, scripts: list[list[Turn]], label: str, max_seconds: float,
-               extra_pids: list[Server] = ()) -> dict[str, Any]:
+def load_round(server: Server, scripts: list[list[Turn]], label: str, max_seconds: float,
+               extra_pids: list[Server] = (), stagger_s: float = 0.0, back_to_back: int = 1) -> dict[str, Any]:
+    """One round, one worker per script, all at once; the raw samples.
+
+    Burst (the defaults): every worker plays its script as one conversation on a new connection, all
+    starting together.
+    Steady (stagger_s > 0, back_to_back > 1): worker i starts i * stagger_s later and plays its
+    script as `back_to_back` new conversations one after another on one kept-alive connection (as
+    a widget's or a bank backend's client does), so that `len(scripts)` conversations are under
+    way at every moment, not only at the start."""
     run_id = uuid.uuid4().hex[:8]
     cpu0 = {s.name: s.cpu_seconds() for s in [server, *extra_pids]}
     start = threading.Barrier(len(scripts))
@@ -343,32 +361,61 @@ def load_phase(server: Server, scripts: list[list[Turn]], label: str, max_second
 
     def worker(i: int) -> list[Sample]:
         start.wait(timeout=60)
-        return drive(server.url, f"bench-{label}-{run_id}-{i}", scripts[i], i, deadline)
+        time.sleep(i * stagger_s)
+        samples: list[Sample] = []
+        if back_to_back == 1:
+            return drive(server.url, f"bench-{label}-{run_id}-{i}", scripts[i], i, deadline)
+        with requests.Session() as session:
+            for k in range(back_to_back):
+                samples += drive(server.url, f"bench-{label}-{run_id}-{i}-{k}", scripts[i], i, deadline,
+                                 session=session)
+        return samples
 
     t0 = time.perf_counter()
     with ThreadPoolExecutor(max_workers=len(scripts)) as pool:
         results = list(pool.map(worker, range(len(scripts))))
     wall = time.perf_counter() - t0
-    cpu = {name: s.cpu_seconds() - cpu0[name] for name, s in
-           ((s.name, s) for s in [server, *extra_pids])}
-    samples = [s for conv in results for s in conv]
+    cpu = {s.name: s.cpu_seconds() - cpu0[s.name] for s in [server, *extra_pids]}
+    return {"samples": [s for conv in results for s in conv], "started": t0, "wall_s": wall, "cpu_s": cpu,
+            "planned": back_to_back * sum(len(s) for s in scripts), "conversations": back_to_back * len(scripts)}
+
+
+def summarize(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """The figures of all rounds together: percentiles over every message, throughput over the summed wall time."""
+    samples = [s for r in rounds for s in r["samples"]]
     ok = [s.ms for s in samples if s.ok]
+    wall = sum(r["wall_s"] for r in rounds)
+    cpu: dict[str, float] = defaultdict(float)
+    for r in rounds:
+        for name, seconds in r["cpu_s"].items():
+            cpu[name] += seconds
     by_kind: dict[str, list[float]] = defaultdict(list)
     for s in samples:
         if s.ok:
             by_kind[s.kind].append(s.ms)
-    planned = sum(len(s) for s in scripts)
+    planned = sum(r["planned"] for r in rounds)
     return {
-        "conversations": len(scripts), "messages": len(ok), "planned": planned,
+        "rounds": len(rounds), "conversations": sum(r["conversations"] for r in rounds),
+        "messages": len(ok), "planned": planned,
         "errors": sum(not s.ok for s in samples), "unavailable_replies": sum(s.unavailable for s in samples),
         "empty_replies": sum(s.empty for s in samples), "cut_by_deadline": planned - len(samples),
         "wall_s": wall, "throughput_msg_s": len(ok) / wall if wall > 0 else float("nan"),
         "p50_ms": percentile(ok, 50), "p95_ms": percentile(ok, 95), "mean_ms": statistics.fmean(ok) if ok else None,
         "max_ms": max(ok) if ok else None,
-        "cpu_s": cpu, "cpu_ms_per_msg": {k: v * 1000 / len(ok) for k, v in cpu.items()} if ok else {},
+        "cpu_s": dict(cpu), "cpu_ms_per_msg": {k: v * 1000 / len(ok) for k, v in cpu.items()} if ok else {},
         "by_kind_p50_ms": {k: percentile(v, 50) for k, v in sorted(by_kind.items())},
         "by_kind_count": {k: len(v) for k, v in sorted(by_kind.items())},
     }
+
+
+def round_ratios(assistant_rounds: list[dict[str, Any]], baseline_rounds: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Assistant/baseline ratios of each pair of rounds (run back to back), to show the spread."""
+    pairs = []
+    for a, b in zip(assistant_rounds, baseline_rounds):
+        sa, sb = summarize([a]), summarize([b])
+        pairs.append({"p50": ratio(sa["p50_ms"], sb["p50_ms"]), "p95": ratio(sa["p95_ms"], sb["p95_ms"]),
+                      "throughput": ratio(sa["throughput_msg_s"], sb["throughput_msg_s"])})
+    return pairs
 
 
 def tracker_events(server: Server, sender: str) -> int | None:
@@ -443,7 +490,7 @@ def print_report(r: dict[str, Any]) -> None:
     print(f"benchmark  {r['started_at']}  host cpus={r['machine']['cpus']}")
     print(f"load average before: {r['machine']['loadavg_before']}   after: {r['machine']['loadavg_after']}")
     print(f"settings: conversations={r['settings']['conversations']} turns={r['settings']['turns']} "
-          f"long_turns={r['settings']['long_turns']}")
+          f"rounds={r['settings']['rounds']} long_turns={r['settings']['long_turns']}")
     if r.get("train_s") is not None:
         print(f"assistant training time (cold cache, temp dir): {r['train_s']:.1f} s")
     if r.get("baseline_init_s") is not None:
@@ -467,8 +514,29 @@ def print_report(r: dict[str, Any]) -> None:
         f"{k} {fmt(v, 0)} ms (n={r['load']['assistant']['by_kind_count'][k]})"
         for k, v in r["load"]["assistant"]["by_kind_p50_ms"].items()))
     q = r["ratios"]
-    print(f"ratio assistant/baseline: p50 x{fmt(q['p50'], 2)}  p95 x{fmt(q['p95'], 2)}  "
+    print(f"ratio assistant/baseline, all rounds: p50 x{fmt(q['p50'], 2)}  p95 x{fmt(q['p95'], 2)}  "
           f"throughput x{fmt(q['throughput'], 3)}")
+    if len(r["round_ratios"]) > 1:
+        for key in ("p50", "p95", "throughput"):
+            values = [pair[key] for pair in r["round_ratios"] if pair[key] is not None]
+            print(f"  {key} ratio per round: " + " ".join(f"x{v:.2f}" for v in values)
+                  + (f"  (median x{statistics.median(values):.2f})" if values else ""))
+    if r.get("steady"):
+        print("-" * 78)
+        print(f"steady: {r['settings']['conversations']} workers, starts {r['settings']['stagger_ms']:.0f} ms apart, "
+              f"{r['settings']['steady_conversations']} conversations each back to back")
+        for name in ("assistant", "baseline"):
+            p = r["steady"][name]
+            cpu = ", ".join(f"{k} {fmt(v, 1)} ms" for k, v in p["cpu_ms_per_msg"].items())
+            print(f"{name:9s}: messages={p['messages']}/{p['planned']} errors={p['errors']} "
+                  f"unavailable={p['unavailable_replies']} throughput={fmt(p['throughput_msg_s'], 2)} msg/s  "
+                  f"p50={fmt(p['p50_ms'])} ms  p95={fmt(p['p95_ms'])} ms  CPU/msg: {cpu}")
+        q = r["steady_ratios"]
+        print(f"ratio assistant/baseline, steady: p50 x{fmt(q['p50'], 2)}  p95 x{fmt(q['p95'], 2)}  "
+              f"throughput x{fmt(q['throughput'], 3)}")
+        for key in ("p50", "p95", "throughput"):
+            values = [pair[key] for pair in r["steady_round_ratios"] if pair[key] is not None]
+            print(f"  {key} ratio per round: " + " ".join(f"x{v:.2f}" for v in values))
     print("-" * 78)
     for name in ("assistant", "baseline"):
         L = r["long_session"].get(name)
@@ -494,6 +562,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--conversations", type=int, default=20, help="concurrent conversations per server")
     parser.add_argument("--turns", type=int, default=10, help="messages per conversation")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="load rounds per server, alternating assistant and baseline (new conversations each)")
+    parser.add_argument("--steady-conversations", type=int, default=3,
+                        help="steady phase: conversations each worker plays back to back (0: skip the phase)")
+    parser.add_argument("--stagger-ms", type=float, default=50.0,
+                        help="steady phase: delay between the starts of two workers")
     parser.add_argument("--long-turns", type=int, default=220, help="turns of the long session (0: skip)")
     parser.add_argument("--no-baseline-long", action="store_true", help="skip the baseline's long session")
     parser.add_argument("--warmup", type=int, default=6, help="un-measured warm-up messages per server")
@@ -503,8 +577,10 @@ def main() -> int:
     parser.add_argument("--model-wait", type=float, default=1800, help="how long to wait for the assistant model")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (databases, logs)")
     args = parser.parse_args()
-    if not (1 <= args.conversations <= 200 and 1 <= args.turns <= 500 and 0 <= args.long_turns <= 2000):
-        parser.error("conversations 1-200, turns 1-500, long-turns 0-2000")
+    if not (1 <= args.conversations <= 200 and 1 <= args.turns <= 500 and 0 <= args.long_turns <= 2000
+            and 1 <= args.rounds <= 100 and 0 <= args.steady_conversations <= 100 and 0 <= args.stagger_ms <= 10000):
+        parser.error("conversations 1-200, turns 1-500, long-turns 0-2000, rounds 1-100, "
+                     "steady-conversations 0-100, stagger-ms 0-10000")
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     BENCH_VAR.mkdir(parents=True, exist_ok=True)
@@ -512,7 +588,9 @@ def main() -> int:
     results: dict[str, Any] = {
         "started_at": dt.datetime.now().isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "loadavg_before": [round(x, 2) for x in os.getloadavg()]},
-        "settings": {"conversations": args.conversations, "turns": args.turns, "long_turns": args.long_turns,
+        "settings": {"conversations": args.conversations, "turns": args.turns, "rounds": args.rounds,
+                     "steady_conversations": args.steady_conversations, "stagger_ms": args.stagger_ms,
+                     "long_turns": args.long_turns,
                      "model": str(MODEL), "baseline": str(BASELINE_DIR)},
     }
     servers: list[Server] = []
@@ -526,6 +604,7 @@ def main() -> int:
         # assistant stack, as tests/e2e/conftest.py starts it
         action_port, rasa_port, baseline_port = free_port(), free_port(), free_port()
         env = base_env()
+        env.update(RASA_SERVER_ENV)
         env.update(DATABASE_URL=f"sqlite:///{workdir / 'advisor.db'}", ADVISOR_VAR_DIR=str(workdir),
                    RASA_TRACKER_DB=str(workdir / "tracker.db"),
                    ACTION_ENDPOINT_URL=f"http://{HOST}:{action_port}/webhook")
@@ -567,19 +646,50 @@ def main() -> int:
         drive(assistant.url, "bench-warmup-a", assistant_conversation(1, args.warmup), 0, time.monotonic() + 300)
         drive(baseline.url, "bench-warmup-b", baseline_conversation(0, args.warmup), 0, time.monotonic() + 300)
 
-        print(f"load: {args.conversations} x {args.turns} turns on the assistant...", flush=True)
-        results["load"] = {
-            "assistant": load_phase(assistant, [assistant_conversation(i, args.turns)
-                                                for i in range(args.conversations)],
-                                    "assistant", args.max_phase_seconds, [actions]),
-        }
-        print(f"load: {args.conversations} x {args.turns} turns on the baseline...", flush=True)
-        results["load"]["baseline"] = load_phase(baseline, [baseline_conversation(i, args.turns)
-                                                            for i in range(args.conversations)],
-                                                 "baseline", args.max_phase_seconds)
+        # Rounds alternate between the two servers, so that whatever else the machine does in the
+        # meantime falls on both; every round starts new conversations.
+        assistant_rounds: list[dict[str, Any]] = []
+        baseline_rounds: list[dict[str, Any]] = []
+        for n in range(1, args.rounds + 1):
+            print(f"load round {n}/{args.rounds}: {args.conversations} x {args.turns} turns on the assistant, "
+                  f"then on the baseline...", flush=True)
+            assistant_rounds.append(load_round(assistant, [assistant_conversation(i, args.turns)
+                                                           for i in range(args.conversations)],
+                                               "assistant", args.max_phase_seconds, [actions]))
+            baseline_rounds.append(load_round(baseline, [baseline_conversation(i, args.turns)
+                                                         for i in range(args.conversations)],
+                                              "baseline", args.max_phase_seconds))
+        results["load"] = {"assistant": summarize(assistant_rounds), "baseline": summarize(baseline_rounds)}
         a, b = results["load"]["assistant"], results["load"]["baseline"]
         results["ratios"] = {"p50": ratio(a["p50_ms"], b["p50_ms"]), "p95": ratio(a["p95_ms"], b["p95_ms"]),
                              "throughput": ratio(a["throughput_msg_s"], b["throughput_msg_s"])}
+        results["round_ratios"] = round_ratios(assistant_rounds, baseline_rounds)
+
+        steady: dict[str, list[dict[str, Any]]] = {"assistant": [], "baseline": []}
+        if args.steady_conversations:
+            # Spread the starts over about one turn of the whole group, then keep every worker busy.
+            stagger_s = args.stagger_ms / 1000
+            for n in range(1, args.rounds + 1):
+                print(f"steady round {n}/{args.rounds}: {args.conversations} workers x "
+                      f"{args.steady_conversations} conversations back to back, on each server...", flush=True)
+                steady["assistant"].append(load_round(
+                    assistant, [assistant_conversation(i, args.turns) for i in range(args.conversations)],
+                    "assistant-steady", args.max_phase_seconds, [actions], stagger_s, args.steady_conversations))
+                steady["baseline"].append(load_round(
+                    baseline, [baseline_conversation(i, args.turns) for i in range(args.conversations)],
+                    "baseline-steady", args.max_phase_seconds, (), stagger_s, args.steady_conversations))
+            results["steady"] = {name: summarize(rounds) for name, rounds in steady.items()}
+            sa, sb = results["steady"]["assistant"], results["steady"]["baseline"]
+            results["steady_ratios"] = {"p50": ratio(sa["p50_ms"], sb["p50_ms"]),
+                                        "p95": ratio(sa["p95_ms"], sb["p95_ms"]),
+                                        "throughput": ratio(sa["throughput_msg_s"], sb["throughput_msg_s"])}
+            results["steady_round_ratios"] = round_ratios(steady["assistant"], steady["baseline"])
+        results["samples"] = {  # every message: phase, round, conversation, turn, kind, sent (ms into the round), ms
+            name: [[phase, n, s.conversation, s.turn, s.kind, round((s.sent_at - r["started"]) * 1000, 1),
+                    round(s.ms, 1)]
+                   for phase, rounds in (("burst", burst_rounds), ("steady", steady[name]))
+                   for n, r in enumerate(rounds, start=1) for s in r["samples"] if s.ok]
+            for name, burst_rounds in (("assistant", assistant_rounds), ("baseline", baseline_rounds))}
 
         results["long_session"] = {}
         if args.long_turns:

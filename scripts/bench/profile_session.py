@@ -189,7 +189,11 @@ async def run(args: argparse.Namespace, workdir: Path) -> None:
     from rasa.core.utils import AvailableEndpoints
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
+    from rasa.utils.tensorflow.environment import setup_tf_environment
 
+    for name, value in bench.RASA_SERVER_ENV.items():  # TensorFlow's threads as the assistant's server has them
+        os.environ.setdefault(name, value)
+    setup_tf_environment()  # as `rasa run` does
     # as `rasa run` does with its default log level (INFO): no debug logging in the measured path
     configure_logging_and_warnings(logging.INFO)
     configure_structlog(logging.INFO)
