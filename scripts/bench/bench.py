@@ -16,11 +16,11 @@ What it does (everything on 127.0.0.1, every loop bounded in count and time):
    rasa_bot/endpoints.yml + rasa_bot/credentials.yml on free ports - and the baseline's Rasa server
    (in-memory tracker store, no action server). Start-up times are measured.
 5. Load over REST, after a short un-measured warm-up, in two phases, each --rounds times with
-   assistant and baseline alternating: burst (N conversations of T turns start together, each on a
-   new connection) and steady (N workers start --stagger-ms apart and each plays
-   --steady-conversations conversations back to back on one kept-alive connection, so N
-   conversations are under way throughout). Percentiles are over every message of every round; the
-   ratios of each pair of rounds show the spread.
+   assistant and baseline alternating, every worker on one HTTP connection opened beforehand: burst
+   (N conversations of T turns start together) and steady (N workers start --stagger-ms apart and
+   each plays --steady-conversations conversations back to back, so N conversations are under way
+   throughout). Percentiles are over every message of every round; the ratios of each pair of
+   rounds show the spread.
 6. Long session: one conversation of --long-turns turns (alternating classroom questions,
    greetings and thanks) on the assistant, and a moodbot-style one on the baseline; median latency
    of turns 5-15 vs 190-210, plus a fresh "control" conversation right after.
@@ -348,24 +348,25 @@ def load_round(server: Server, scripts: list[list[Turn]], label: str, max_second
                extra_pids: list[Server] = (), stagger_s: float = 0.0, back_to_back: int = 1) -> dict[str, Any]:
     """One round, one worker per script, all at once; the raw samples.
 
-    Burst (the defaults): every worker plays its script as one conversation on a new connection, all
-    starting together.
+    Every worker opens its HTTP connection first and keeps it, as the web widget (one Socket.IO
+    connection per customer) or a bank backend's HTTP client does.
+    Burst (the defaults): every worker plays its script as one conversation, all starting together.
     Steady (stagger_s > 0, back_to_back > 1): worker i starts i * stagger_s later and plays its
-    script as `back_to_back` new conversations one after another on one kept-alive connection (as
-    a widget's or a bank backend's client does), so that `len(scripts)` conversations are under
-    way at every moment, not only at the start."""
+    script as `back_to_back` new conversations one after another, so that `len(scripts)`
+    conversations are under way at every moment, not only at the start."""
     run_id = uuid.uuid4().hex[:8]
     cpu0 = {s.name: s.cpu_seconds() for s in [server, *extra_pids]}
     start = threading.Barrier(len(scripts))
     deadline = time.monotonic() + max_seconds
 
     def worker(i: int) -> list[Sample]:
-        start.wait(timeout=60)
-        time.sleep(i * stagger_s)
         samples: list[Sample] = []
-        if back_to_back == 1:
-            return drive(server.url, f"bench-{label}-{run_id}-{i}", scripts[i], i, deadline)
         with requests.Session() as session:
+            # Connected before the start: the figures are about messages, not about how fast a
+            # busy server accepts connections (the baseline's Rasa took up to 2 s to).
+            session.get(f"{server.url}/", timeout=REQUEST_TIMEOUT)
+            start.wait(timeout=60)
+            time.sleep(i * stagger_s)
             for k in range(back_to_back):
                 samples += drive(server.url, f"bench-{label}-{run_id}-{i}-{k}", scripts[i], i, deadline,
                                  session=session)
