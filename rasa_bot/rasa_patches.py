@@ -150,8 +150,6 @@ class _BorrowedSession:
 
 
 def reuse_http_connections() -> None:
-    import asyncio
-
     import aiohttp
     from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
