@@ -229,17 +229,22 @@ def test_one_endpoint_serves_requests_from_a_new_event_loop() -> None:
 # --------------------------------------------------------------- serve_messages_in_arrival_order
 
 
+async def pass_through(gate: rasa_patches.ArrivalOrderGate, order: list[str], name: str, arrival: float) -> None:
+    """Wait for the gate, note the turn, yield once while holding it, let the next one in."""
+    await gate.acquire(arrival)
+    order.append(name)
+    await asyncio.sleep(0)
+    gate.release()
+
+
 def test_the_gate_lets_waiters_in_earliest_arrival_first() -> None:
     async def scenario() -> list[str]:
         gate = rasa_patches.ArrivalOrderGate()
         order: list[str] = []
         await gate.acquire(0.0)
 
-        async def waiter(name: str, arrival: float) -> None:
-            await gate.acquire(arrival)
-            order.append(name)
-            await asyncio.sleep(0)
-            gate.release()
+        def waiter(name: str, arrival: float) -> Any:
+            return pass_through(gate, order, name, arrival)
 
         tasks = [asyncio.create_task(waiter(name, arrival)) for name, arrival in (("c", 3.0), ("a", 1.0), ("b", 2.0))]
         await asyncio.sleep(0.01)
@@ -258,10 +263,8 @@ def test_a_cancelled_waiter_holds_nobody_up() -> None:
         order: list[str] = []
         await gate.acquire(0.0)
 
-        async def waiter(name: str, arrival: float) -> None:
-            await gate.acquire(arrival)
-            order.append(name)
-            gate.release()
+        def waiter(name: str, arrival: float) -> Any:
+            return pass_through(gate, order, name, arrival)
 
         early = asyncio.create_task(waiter("early", 1.0))
         late = asyncio.create_task(waiter("late", 2.0))
