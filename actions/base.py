@@ -23,13 +23,18 @@ APOLOGY = ("Sorry, something went wrong on our side and I couldn't finish that; 
 
 
 def metadata_of(tracker: Tracker) -> dict[str, Any]:
-    """The metadata of the latest user message (the widget's customData, the REST metadata)."""
-    metadata = (tracker.latest_message or {}).get("metadata") or {}
-    if not metadata:
-        for event in reversed(tracker.events):
-            if event.get("event") == "user":
-                metadata = event.get("metadata") or {}
-                break
+    """The metadata of the latest user message (the widget's customData, the REST metadata).
+
+    Only that one message counts: a token sent with an earlier message never signs in a later one.
+    Rasa always puts the key into ``latest_message``; the last user event is read only when it is
+    missing altogether (older trackers), and that event is the same latest message.
+    """
+    latest = tracker.latest_message or {}
+    if "metadata" in latest:
+        metadata = latest.get("metadata")
+    else:
+        metadata = next((event.get("metadata") for event in reversed(tracker.events)
+                         if event.get("event") == "user"), None)
     return metadata if isinstance(metadata, dict) else {}
 
 

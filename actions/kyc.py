@@ -25,6 +25,7 @@ RECHECK_SLOT = "kyc_loss_tolerance_recheck"
 FAILED_SLOT = "kyc_failed_attempts"
 BLOCKED_SLOT = "kyc_blocked"
 UNSAVED_SLOT = "kyc_unsaved"  # the answers are complete but the last save failed
+OWNER_SLOT = "kyc_owner"  # Identity.owner_key of whoever started the questionnaire in progress
 EXPLAIN_AFTER_FAILURES = 2
 
 
@@ -109,6 +110,16 @@ class ValidateKycForm(FormValidationAction):
 
     async def get_validation_events(self, dispatcher, tracker, domain):
         q = services().questionnaire
+        owner = tracker.get_slot(OWNER_SLOT)
+        current_owner = identify(tracker).owner_key
+        if owner is not None and owner != current_owner:
+            # Identity is decided per message: answers given by someone else (a signed-in customer,
+            # then a message without their token) never count towards this sender's assessment.
+            dispatcher.utter_message(
+                text=("This message isn't signed in as the person who started the questionnaire, so for "
+                      "their privacy I've set the earlier answers aside and started again from the first "
+                      "question."))
+            return reset_events(q) + [SlotSet(OWNER_SLOT, current_owner)]
         updates: dict[str, Any] = {}
         pending = dict(tracker.slots_to_validate())
         # An answer Rasa stored while this server was unreachable was never validated: do it now.
@@ -204,7 +215,7 @@ class PrepareAssessment(AdvisorAction):
             text=(f"Let's work out your risk level. There are {count} short questions; tap an answer or "
                   "type it in your own words. You can ask me a question along the way, or say \"stop\" "
                   "at any time."))
-        return reset_events(svc.questionnaire)
+        return reset_events(svc.questionnaire) + [SlotSet(OWNER_SLOT, who.owner_key)]
 
 
 class CancelQuestionnaire(AdvisorAction):
@@ -226,6 +237,13 @@ class ScoreAssessment(AdvisorAction):
         if tracker.get_slot(BLOCKED_SLOT):
             return reset_events(q)  # the reason was already given
         who = identify(tracker)
+        owner = tracker.get_slot(OWNER_SLOT)
+        if owner is not None and owner != who.owner_key:
+            dispatcher.utter_message(
+                text=("This message isn't signed in as the person who answered the questionnaire, so I "
+                      "haven't scored or saved those answers. Start it again whenever you like."),
+                buttons=buttons(("Take the risk questionnaire", "/start_risk_assessment")))
+            return reset_events(q) + [SlotSet(OWNER_SLOT, None)]
         answers = {slot: tracker.get_slot(slot) for slot in q.slots}
         try:
             result, _ = await blocking(assess, svc.uow_factory(), q, answers=answers,

@@ -100,8 +100,12 @@ class RephraseOrHandoff(AdvisorAction):
         return [SlotSet("fallback_count", 1)] + revert
 
 
-def conversation_summary(tracker: Tracker, limit: int = 6) -> str:
-    """A short summary for the advisor: the level if known and what the customer asked about."""
+def conversation_summary(tracker: Tracker, level: str | None, limit: int = 6) -> str:
+    """A short summary for the advisor: the requester's own valid level and what was asked about.
+
+    The level is passed in, looked up for whoever sends this message; the conversation's slots
+    may still hold a level from a signed-in turn, which must not follow a guest's request.
+    """
     intents = []
     for event in tracker.events:
         if event.get("event") == "user":
@@ -109,7 +113,6 @@ def conversation_summary(tracker: Tracker, limit: int = 6) -> str:
             if name and name not in intents and name not in ("affirm", "deny", "inform", "greet", "request_human"):
                 intents.append(name)
     parts = []
-    level = tracker.get_slot("risk_level")
     if level:
         parts.append(f"risk level {level}")
     if intents:
@@ -124,8 +127,11 @@ class RequestHuman(AdvisorAction):
 
     async def act(self, dispatcher, tracker, domain, svc):
         who = identify(tracker)
+        current = await blocking(current_assessment, svc.uow_factory(), customer_id=who.customer_id,
+                                 conversation_id=tracker.sender_id, now=svc.clock())
+        level = current.record.level if current is not None and current.valid else None
         ticket = await blocking(open_ticket, svc.uow_factory(), customer_id=who.customer_id,
-                                conversation_id=tracker.sender_id, summary=conversation_summary(tracker),
+                                conversation_id=tracker.sender_id, summary=conversation_summary(tracker, level),
                                 now=svc.clock())
         follow_up = ("An advisor will reply in this chat" if who.customer_id else
                      "As you're not signed in, please sign in to the app or visit a branch and quote it, so an "

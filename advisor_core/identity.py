@@ -44,6 +44,11 @@ class Identity:
         return self.subject if self.verified and self.role == "customer" else None
 
     @property
+    def owner_key(self) -> str:
+        """Whose turn this is, as a stable key: answers given under one key never serve another."""
+        return f"{self.role}:{self.subject}" if self.verified else "guest"
+
+    @property
     def anonymous_reason(self) -> str | None:
         return {
             IdentityStatus.EXPIRED: "your sign-in has expired",

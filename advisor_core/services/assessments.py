@@ -25,9 +25,16 @@ class CurrentAssessment:
 
 
 def _previous(uow: AbstractUnitOfWork, customer_id: str | None, conversation_id: str) -> list[AssessmentRecord]:
+    """The assessments that belong to whoever sends this message.
+
+    A verified customer owns every assessment of theirs. A guest owns only the guest assessments
+    of this conversation: identity is decided per message, so a message without a valid token
+    never sees what a signed-in customer did earlier in the same conversation.
+    """
     if customer_id:
         return uow.assessments.list_for_customer(customer_id)
-    return uow.assessments.list_for_conversation(conversation_id)
+    return [record for record in uow.assessments.list_for_conversation(conversation_id)
+            if record.customer_id is None]
 
 
 def check_can_start(uow: AbstractUnitOfWork, *, customer_id: str | None, conversation_id: str,
@@ -75,7 +82,8 @@ def current_assessment(uow: AbstractUnitOfWork, *, customer_id: str | None, conv
             record = uow.assessments.latest_for_customer(customer_id)
             customer = uow.customers.get(customer_id)
         else:
-            record = uow.assessments.latest_for_conversation(conversation_id)
+            owned = _previous(uow, None, conversation_id)
+            record = owned[-1] if owned else None
             customer = None
     if record is None:
         return None

@@ -148,6 +148,7 @@ def _chat_history():
 
 
 def test_request_human_stores_a_ticket_with_a_summary_and_gives_the_reference(fake_uow):
+    seed(fake_uow, assessment_for("C3"))
     tracker = make_tracker(text="talk to a person", intent="request_human", token=customer_token(),
                            slots={"risk_level": "C3"}, before=_chat_history())
     events, dispatcher = run_action(support.RequestHuman(), tracker)
@@ -176,6 +177,17 @@ def test_request_human_for_a_guest_explains_how_to_be_found(fake_uow):
     text = all_text(dispatcher)
     assert ticket.ticket_id in text
     assert "sign in" in text
+
+
+def test_a_guest_handoff_never_carries_the_level_of_an_earlier_signed_in_turn(fake_uow):
+    seed(fake_uow, assessment_for("C5", conversation_id=SENDER))
+    tracker = make_tracker(text="talk to a person", intent="request_human", slots={"risk_level": "C5"},
+                           before=[user_event("hi", "greet", token=customer_token()), *_chat_history()])
+    run_action(support.RequestHuman(), tracker)
+
+    [ticket] = stored(fake_uow)["handoffs"]
+    assert ticket.customer_id is None
+    assert "C5" not in ticket.summary and "risk level" not in ticket.summary
 
 
 # ------------------------------------------------------------------ sessions
