@@ -4,4 +4,4 @@ The action server imports this package and registers every concrete Action subcl
 feature module is imported here.
 """
 
-from actions import advisor, kyc, plans, products, support  # noqa: F401
+from actions import advisor, follow_up, kyc, open_answer, plans, products, support  # noqa: F401

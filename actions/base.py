@@ -43,6 +43,19 @@ def identify(tracker: Tracker) -> Identity:
     return verify_token(metadata_of(tracker).get("auth_token"), services().jwt_secret)
 
 
+# Intents whose rules answer a message inside a form before the form asks its question again.
+DIGRESSION_INTENTS = frozenset({"faq", "bot_challenge", "stop", "request_human"})
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def is_digression(tracker: Tracker) -> bool:
+    """The latest message was answered by a digression rule, so it needs no "not an answer" reply."""
+    return latest_intent(tracker) in DIGRESSION_INTENTS
+
+
 def last_bot_response(tracker: Tracker) -> str | None:
     """The name of the response the bot last uttered (e.g. "utter_ask_confirm_stop")."""
     for event in reversed(tracker.events):

@@ -11,7 +11,16 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions.base import AdvisorAction, AskSlotAction, blocking, buttons, channel_of, identify, last_bot_response
+from actions.base import (
+    AdvisorAction,
+    AskSlotAction,
+    blocking,
+    buttons,
+    channel_of,
+    identify,
+    is_digression,
+    last_bot_response,
+)
 from actions.wiring import services
 from advisor_core.domain.answer_parsing import parse_answer, parse_goals
 from advisor_core.domain.questionnaire import Option, Questionnaire
@@ -165,9 +174,24 @@ class ValidateKycForm(FormValidationAction):
                       "guardian can talk to the bank about saving for you, and I'm happy to answer "
                       "questions in the financial classroom."))
             return {slot: None, BLOCKED_SLOT: True}
-        except AnswerError:
+        except AnswerError as exc:
+            if is_digression(tracker):
+                return {slot: None}  # answered by its rule; the form asks its question again
+            candidates = tuple(getattr(exc, "candidates", None) or ())
+            if candidates:
+                return self._ask_which(q, slot, candidates, dispatcher)
             return self._reject(q, slot, dispatcher, tracker)
         return {slot: clean, FAILED_SLOT: 0}
+
+    def _ask_which(self, q: Questionnaire, slot: str, candidates: tuple[str, ...],
+                   dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        """An answer that fits more than one option is never guessed: the customer picks."""
+        item = q.item("loss_tolerance") if slot == RECHECK_SLOT else q.item_for_slot(slot)
+        options = tuple(o for o in item.options if o.id in candidates)
+        labels = " or ".join(f"\"{o.label}\"" for o in options)
+        dispatcher.utter_message(text=f"Just to be sure I've got that right: did you mean {labels}?",
+                                 buttons=option_buttons(options))
+        return {slot: None}
 
     def _reject(self, q: Questionnaire, slot: str, dispatcher: CollectingDispatcher,
                 tracker: Tracker) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 from rasa_sdk.events import SlotSet
 from rasa_sdk.forms import FormValidationAction
 
-from actions.base import AdvisorAction, AskSlotAction, last_bot_response
+from actions.base import AdvisorAction, AskSlotAction, is_digression, last_bot_response
 from advisor_core.domain.answer_parsing import numbers_in
 from advisor_core.domain.calculators import (
     EDUCATION_TARGET_AGE,
@@ -44,14 +44,20 @@ class ValidateEducationPlanForm(FormValidationAction):
     def _ignored(self, tracker) -> bool:
         return last_bot_response(tracker) == "utter_ask_confirm_stop"
 
+    @staticmethod
+    def _not_an_answer(slot: str, prompt: str, dispatcher, tracker) -> dict[str, Any]:
+        """Re-prompt, unless a digression rule already answered the message (then just ask again)."""
+        if not is_digression(tracker):
+            dispatcher.utter_message(text=prompt)
+        return {slot: None}
+
     def validate_child_age(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
         if self._ignored(tracker):
             return {"child_age": None}
         age = _single_number(str(value))
         if age is None or age != age.to_integral_value() or not 0 <= age < EDUCATION_TARGET_AGE:
-            dispatcher.utter_message(text=f"Please tell me the child's age as a whole number from 0 to "
-                                          f"{EDUCATION_TARGET_AGE - 1}, for example 3.")
-            return {"child_age": None}
+            return self._not_an_answer("child_age", f"Please tell me the child's age as a whole number from 0 to "
+                                                    f"{EDUCATION_TARGET_AGE - 1}, for example 3.", dispatcher, tracker)
         return {"child_age": str(int(age))}
 
     def validate_monthly_contribution(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
@@ -62,9 +68,8 @@ class ValidateEducationPlanForm(FormValidationAction):
         if amount is not None and TARGET_WORDS.search(text) and 0 < amount <= MAX_TARGET:
             return {"monthly_contribution": None, "target_amount": str(amount)}
         if amount is None or not 0 < amount <= MAX_MONTHLY:
-            dispatcher.utter_message(text="Please give a monthly amount as a number, for example 500 - or a "
-                                          "target such as \"target 200,000\".")
-            return {"monthly_contribution": None}
+            return self._not_an_answer("monthly_contribution", "Please give a monthly amount as a number, for "
+                                       "example 500 - or a target such as \"target 200,000\".", dispatcher, tracker)
         return {"monthly_contribution": str(amount)}
 
     def validate_target_amount(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
@@ -72,8 +77,8 @@ class ValidateEducationPlanForm(FormValidationAction):
             return {"target_amount": None}
         amount = _single_number(str(value))
         if amount is None or not 0 < amount <= MAX_TARGET:
-            dispatcher.utter_message(text="Please give the target as a number, for example 200,000.")
-            return {"target_amount": None}
+            return self._not_an_answer("target_amount", "Please give the target as a number, for example 200,000.",
+                                       dispatcher, tracker)
         return {"target_amount": str(amount)}
 
 
