@@ -16,6 +16,8 @@ from actions.wiring import services
 from advisor_core.domain.answer_parsing import parse_answer, parse_goals
 from advisor_core.domain.questionnaire import Option, Questionnaire
 from advisor_core.domain.scoring import ADULT_AGE, MAX_AGE, has_contradiction
+from advisor_core.domain.answers import answer_slots as domain_answer_slots
+from advisor_core.domain.answers import is_valid_answer
 from advisor_core.errors import AnswerError, PersistenceError, RetakeLimitError, UnderageError
 from advisor_core.services.assessments import assess, check_can_start
 
@@ -141,7 +143,7 @@ class ValidateKycForm(FormValidationAction):
                 clean: Any = parse_goals(q.goals, text)
             elif slot == RECHECK_SLOT:
                 clean = parse_answer(q.item("loss_tolerance"), text)
-                return {RECHECK_SLOT: clean, "kyc_loss_tolerance": clean, FAILED_SLOT: 0}
+                return {RECHECK_SLOT: clean, FAILED_SLOT: 0}  # the first reading of item 11 is kept too
             else:
                 item = q.item_for_slot(slot)
                 clean = parse_answer(item, text)
@@ -189,7 +191,8 @@ class PrepareAssessment(AdvisorAction):
     async def act(self, dispatcher, tracker, domain, svc):
         who = identify(tracker)
         q = svc.questionnaire
-        if tracker.get_slot(UNSAVED_SLOT) and all(is_clean(q, slot, tracker.get_slot(slot)) for slot in q.slots):
+        if tracker.get_slot(UNSAVED_SLOT) and all(is_valid_answer(q, slot, tracker.get_slot(slot))
+                                                  for slot in q.slots):
             # The last attempt could not be saved: keep the answers, the form completes at once.
             dispatcher.utter_message(text="Let me try saving your answers again.")
             return [SlotSet(UNSAVED_SLOT, None), SlotSet(BLOCKED_SLOT, None)]
@@ -226,13 +229,18 @@ class ScoreAssessment(AdvisorAction):
         if tracker.get_slot(BLOCKED_SLOT):
             return reset_events(q)  # the reason was already given
         who = identify(tracker)
-        answers = {slot: tracker.get_slot(slot) for slot in q.slots}
+        # Every answer given, item 11's re-ask beside its first reading: advisor_core decides which counts.
+        answers = {slot: tracker.get_slot(slot) for slot in domain_answer_slots(q)}
         try:
             result, _ = await blocking(assess, svc.uow_factory(), q, answers=answers,
                                        customer_id=who.customer_id, conversation_id=tracker.sender_id,
                                        channel=channel_of(tracker), now=svc.clock())
         except RetakeLimitError as exc:
             dispatcher.utter_message(text=str(exc))
+            return reset_events(q)
+        except UnderageError:  # the bank's record of a signed-in customer's date of birth says under 18
+            dispatcher.utter_message(text=("The bank's record of your date of birth shows you are under 18, so I "
+                                           "can't make a risk assessment for you, and nothing has been saved."))
             return reset_events(q)
         except PersistenceError as exc:
             logger.error("action %s could not save the assessment: %s", self.name(), type(exc).__name__)
@@ -242,9 +250,11 @@ class ScoreAssessment(AdvisorAction):
                       "in a moment and I'll save them without asking the questions again."),
                 buttons=buttons(("Try again", "/start_risk_assessment")))
             return [SlotSet(UNSAVED_SLOT, True)]
-        lines = [f"Your risk level is {result.level.name}. {q.meaning_of(result.level)}",
-                 f"Your score was {result.total} out of 100 (ability to bear a loss {result.capacity}/100, "
-                 f"willingness to take risk {result.willingness}/100)."]
+        lines = [f"Your risk level is {result.level.name}. {q.meaning_of(result.level)}"]
+        if result.age_disagrees:
+            lines.append(result.explanation[0])
+        lines.append(f"Your score was {result.total} out of 100 (ability to bear a loss {result.capacity}/100, "
+                     f"willingness to take risk {result.willingness}/100).")
         if result.caps:
             lines.append("What limited your level:")
             lines += [f"- {cap.explanation}" for cap in result.caps]
