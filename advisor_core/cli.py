@@ -72,7 +72,8 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     result = score(default_questionnaire(), _read_answers(Path(args.answers)))
     out = {
-        "level": result.level.name, "total": result.total, "capacity": result.capacity,
+        "level": result.level.name, "total": result.total, "answered_total": result.answered_total,
+        "capacity": result.capacity,
         "willingness": result.willingness, "lowest_category": result.lowest_category,
         "caps": [c.code for c in result.caps], "item_points": result.item_points,
         "explanation": result.explanation,

@@ -102,7 +102,8 @@ class ProductRequestResult:
         return self.decision.message
 
 
-REQUEST_TEXT_LIMIT = 500
+REQUEST_TEXT_LIMIT = 500   # the customer's words kept with a warning or confirmation
+SUMMARY_WORDS = 160        # of them, in a handoff ticket's summary
 
 
 def request_product(uow: AbstractUnitOfWork, catalog: Catalog, *, product_id: str, customer_id: str | None,
@@ -123,9 +124,11 @@ def request_product(uow: AbstractUnitOfWork, catalog: Catalog, *, product_id: st
     if decision.outcome is not RequestOutcome.NEEDS_HUMAN_REVIEW:
         return ProductRequestResult(decision)
     product = decision.product
+    # The ticket summary is short (SUMMARY_LIMIT); the event id leads to the full texts kept with the warning.
+    said = (words or "(none)")[:SUMMARY_WORDS]
     summary = (f"Human review (aged {AGE_REVIEW}+, {product.risk_rating.name} asked for on own initiative): "
                f"{product.id} ({product.risk_rating.name}) at level {decision.level.name}; warning "
-               f"{event.event_id} shown. Customer's words: {words or '(none)'}. Warning: {decision.message}")
+               f"{event.event_id} shown. Customer's words: {said}. Warning: {decision.message}")
     ticket = open_ticket(uow, customer_id=customer_id, conversation_id=conversation_id, summary=summary, now=now)
     return ProductRequestResult(decision, ticket)
 

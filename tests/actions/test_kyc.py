@@ -36,7 +36,7 @@ from tests.fakes import make_assessment, make_customer
 RECHECK = "kyc_loss_tolerance_recheck"
 Q = default_questionnaire()
 
-# The option order of shared spec kyc-suitability.md section 1 (fewest points first), by slot.
+# The option order of the spec's section 1 (fewest points first), by slot; see docs/suitability-rules.md.
 SPEC_OPTION_ORDER = {
     "kyc_income_source": ["none", "pension_only", "one_stable_wage", "two_incomes_or_business"],
     "kyc_investable_assets": ["lt_100k", "100k_500k", "500k_3m", "gt_3m"],
