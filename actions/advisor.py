@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import abc
-import os
 from pathlib import Path
 from typing import Any
 
 from rasa_sdk.events import SlotSet
 
 from actions.base import AdvisorAction, blocking, identify
+from actions.wiring import Services
 from advisor_core.analytics.campaigns import CAMPAIGNS
-from advisor_core.errors import UnknownProductError
-from advisor_core.services.advisor import CustomerNotFound, campaign_list, customer_summary, explain_for_customer
+from advisor_core.errors import CustomerNotFound, UnknownProductError
+from advisor_core.services.advisor import campaign_list, customer_summary, explain_for_customer
 from advisor_core.services.handoffs import open_tickets
 from advisor_core.services.recommendations import money
+from advisor_core.settings import load_settings
 
 REFUSAL = "Sorry, that's only available to the bank's advisors."
 
 
-def export_dir() -> Path:
-    return Path(os.environ.get("ADVISOR_EXPORT_DIR") or Path(os.environ.get("ADVISOR_VAR_DIR", "var")) / "exports")
+def export_dir(svc: Services) -> Path:
+    return (svc.settings or load_settings()).export_dir
 
 
 class AdvisorOnlyAction(AdvisorAction, abc.ABC):
@@ -117,7 +118,7 @@ class AdvisorCampaignList(AdvisorOnlyAction):
             dispatcher.utter_message(text="Which campaign? One of: " + ", ".join(CAMPAIGNS) + ".")
             return [SlotSet("campaign", None)]
         result = await blocking(campaign_list, svc.uow_factory(), campaign=campaign, today=svc.clock().date(),
-                                export_dir=export_dir())
+                                export_dir=export_dir(svc))
         counts = ", ".join(f"{name}: {n}" for name, n in result.counts.items())
         dispatcher.utter_message(text=(f"{result.eligible} customers fit {campaign}. All campaigns: {counts}. "
                                        f"CSV export (ids and the qualifying field only): {result.export_path}"))

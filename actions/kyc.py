@@ -22,15 +22,21 @@ from actions.base import (
     last_bot_response,
 )
 from actions.wiring import services
-from advisor_core.domain.answer_parsing import parse_answer, parse_goals
+from advisor_core.domain.answers import (
+    RECHECK_SLOT,
+    ReadingKind,
+    answer_slots,
+    is_valid_answer,
+    item_for,
+    needs_recheck,
+    read_answer,
+)
 from advisor_core.domain.questionnaire import Option, Questionnaire
-from advisor_core.domain.scoring import ADULT_AGE, MAX_AGE, has_contradiction
-from advisor_core.errors import AnswerError, PersistenceError, RetakeLimitError, UnderageError
+from advisor_core.errors import PersistenceError, RetakeLimitError, UnderageError
 from advisor_core.services.assessments import assess, check_can_start
 
 logger = logging.getLogger(__name__)
 
-RECHECK_SLOT = "kyc_loss_tolerance_recheck"
 FAILED_SLOT = "kyc_failed_attempts"
 BLOCKED_SLOT = "kyc_blocked"
 UNSAVED_SLOT = "kyc_unsaved"  # the answers are complete but the last save failed
@@ -40,21 +46,6 @@ EXPLAIN_AFTER_FAILURES = 2
 
 def option_buttons(options: tuple[Option, ...]) -> list[dict[str, str]]:
     return buttons(*((o.label, "/inform" + json.dumps({"option": o.id})) for o in options))
-
-
-def answer_slots(q: Questionnaire) -> list[str]:
-    return [*q.slots, RECHECK_SLOT]
-
-
-def is_clean(q: Questionnaire, slot: str, value: Any) -> bool:
-    """Whether a slot already holds a validated answer (an option id, a whole age, goal ids)."""
-    if slot == q.goals.slot:
-        return isinstance(value, list) and all(v in q.goals.option_ids for v in value)
-    item = q.item("loss_tolerance") if slot == RECHECK_SLOT else q.item_for_slot(slot)
-    if item.is_age:
-        return (isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer()
-                and ADULT_AGE <= value <= MAX_AGE)
-    return value in item.option_ids
 
 
 def reset_events(q: Questionnaire) -> list[dict[str, Any]]:
@@ -75,12 +66,9 @@ class AskQuestion(AskSlotAction):
         if self.slot == q.goals.slot:
             dispatcher.utter_message(text=prefix + q.goals.question, buttons=option_buttons(q.goals.options))
         elif self.slot == RECHECK_SLOT:
-            item = q.item("loss_tolerance")
-            dispatcher.utter_message(
-                text=("Before we finish, one of your answers needs a second look: you said you could bear "
-                      "a loss of at most 5%, but you also chose a high-risk aim or mostly the riskier "
-                      "option B. Both can't guide us at once. " + item.question),
-                buttons=option_buttons(item.options))
+            item = item_for(q, RECHECK_SLOT)
+            dispatcher.utter_message(text=f"{q.consistency.recheck_prompt} {item.question}",
+                                     buttons=option_buttons(item.options))
         else:
             item = q.item_for_slot(self.slot)
             dispatcher.utter_message(text=prefix + item.question,
@@ -112,9 +100,7 @@ class ValidateKycForm(FormValidationAction):
         if tracker.get_slot(BLOCKED_SLOT):
             return []
         q = services().questionnaire
-        answers = {s: tracker.get_slot(s) for s in q.slots}
-        recheck_needed = tracker.get_slot(RECHECK_SLOT) is not None or (
-            answers.get("kyc_return_tradeoff") is not None and has_contradiction(q, answers))
+        recheck_needed = needs_recheck(q, {s: tracker.get_slot(s) for s in answer_slots(q)})
         return [s for s in domain_slots if s != RECHECK_SLOT or recheck_needed]
 
     async def get_validation_events(self, dispatcher, tracker, domain):
@@ -134,7 +120,7 @@ class ValidateKycForm(FormValidationAction):
         # An answer Rasa stored while this server was unreachable was never validated: do it now.
         for slot in answer_slots(q):
             value = tracker.get_slot(slot)
-            if slot not in pending and value is not None and not is_clean(q, slot, value):
+            if slot not in pending and value is not None and not is_valid_answer(q, slot, value):
                 pending[slot] = value
         for slot, value in pending.items():
             if slot not in answer_slots(q):
@@ -148,45 +134,26 @@ class ValidateKycForm(FormValidationAction):
                         tracker: Tracker) -> dict[str, Any]:
         if last_bot_response(tracker) == "utter_ask_confirm_stop":
             return {slot: None}  # "no, don't stop" is not an answer; the question is asked again
-        if slot != RECHECK_SLOT and is_clean(q, slot, value):
-            return {slot: value, FAILED_SLOT: 0}  # already validated, e.g. when a retry re-enters the form
-        if slot == q.goals.slot and isinstance(value, list) and all(isinstance(v, str) for v in value):
-            text = " ".join(value)
-        elif isinstance(value, str):
-            text = value
-        else:  # a forged payload such as {"option": {"$ne": null}} is never read as text
-            return self._reject(q, slot, dispatcher, tracker)
-        try:
-            if slot == q.goals.slot:
-                clean: Any = parse_goals(q.goals, text)
-            elif slot == RECHECK_SLOT:
-                clean = parse_answer(q.item("loss_tolerance"), text)
-                return {RECHECK_SLOT: clean, "kyc_loss_tolerance": clean, FAILED_SLOT: 0}
-            else:
-                item = q.item_for_slot(slot)
-                clean = parse_answer(item, text)
-                if item.is_age and int(clean) < ADULT_AGE:
-                    raise UnderageError(int(clean))
-        except UnderageError:
+        reading = read_answer(q, slot, value)
+        if reading.kind is ReadingKind.UNDERAGE:
             dispatcher.utter_message(
                 text=("Thank you for telling me. The questionnaire is only for customers aged 18 or over, "
                       "so I can't make a risk assessment for you, and nothing has been saved. A parent or "
                       "guardian can talk to the bank about saving for you, and I'm happy to answer "
                       "questions in the financial classroom."))
             return {slot: None, BLOCKED_SLOT: True}
-        except AnswerError as exc:
+        if reading.kind is ReadingKind.AMBIGUOUS:
+            return self._ask_which(q, slot, reading.candidates, dispatcher)
+        if reading.kind is ReadingKind.REJECTED:
             if is_digression(tracker):
                 return {slot: None}  # answered by its rule; the form asks its question again
-            candidates = tuple(getattr(exc, "candidates", None) or ())
-            if candidates:
-                return self._ask_which(q, slot, candidates, dispatcher)
             return self._reject(q, slot, dispatcher, tracker)
-        return {slot: clean, FAILED_SLOT: 0}
+        return {slot: reading.value, FAILED_SLOT: 0}  # the recheck keeps item 11's first reading too
 
     def _ask_which(self, q: Questionnaire, slot: str, candidates: tuple[str, ...],
                    dispatcher: CollectingDispatcher) -> dict[str, Any]:
         """An answer that fits more than one option is never guessed: the customer picks."""
-        item = q.item("loss_tolerance") if slot == RECHECK_SLOT else q.item_for_slot(slot)
+        item = item_for(q, slot)
         options = tuple(o for o in item.options if o.id in candidates)
         labels = " or ".join(f"\"{o.label}\"" for o in options)
         dispatcher.utter_message(text=f"Just to be sure I've got that right: did you mean {labels}?",
@@ -196,11 +163,8 @@ class ValidateKycForm(FormValidationAction):
     def _reject(self, q: Questionnaire, slot: str, dispatcher: CollectingDispatcher,
                 tracker: Tracker) -> dict[str, Any]:
         failures = int(tracker.get_slot(FAILED_SLOT) or 0) + 1
-        if slot == q.goals.slot:
-            why = q.goals.why
-        else:
-            why = q.item_for_slot("kyc_loss_tolerance" if slot == RECHECK_SLOT else slot).why
-        if slot == "kyc_age":
+        why = q.goals.why if slot == q.goals.slot else item_for(q, slot).why
+        if slot != q.goals.slot and item_for(q, slot).is_age:
             hint = "Please give your age as a number of years, for example 42."
         else:
             hint = "Please pick one of the buttons, or say it in your own words."
@@ -224,7 +188,8 @@ class PrepareAssessment(AdvisorAction):
     async def act(self, dispatcher, tracker, domain, svc):
         who = identify(tracker)
         q = svc.questionnaire
-        if tracker.get_slot(UNSAVED_SLOT) and all(is_clean(q, slot, tracker.get_slot(slot)) for slot in q.slots):
+        if tracker.get_slot(UNSAVED_SLOT) and all(is_valid_answer(q, slot, tracker.get_slot(slot))
+                                                  for slot in q.slots):
             # The last attempt could not be saved: keep the answers, the form completes at once.
             dispatcher.utter_message(text="Let me try saving your answers again.")
             return [SlotSet(UNSAVED_SLOT, None), SlotSet(BLOCKED_SLOT, None)]
@@ -268,13 +233,18 @@ class ScoreAssessment(AdvisorAction):
                       "haven't scored or saved those answers. Start it again whenever you like."),
                 buttons=buttons(("Take the risk questionnaire", "/start_risk_assessment")))
             return reset_events(q) + [SlotSet(OWNER_SLOT, None)]
-        answers = {slot: tracker.get_slot(slot) for slot in q.slots}
+        # Every answer given, item 11's re-ask beside its first reading: advisor_core decides which counts.
+        answers = {slot: tracker.get_slot(slot) for slot in answer_slots(q)}
         try:
             result, _ = await blocking(assess, svc.uow_factory(), q, answers=answers,
                                        customer_id=who.customer_id, conversation_id=tracker.sender_id,
                                        channel=channel_of(tracker), now=svc.clock())
         except RetakeLimitError as exc:
             dispatcher.utter_message(text=str(exc))
+            return reset_events(q)
+        except UnderageError:  # the bank's record of a signed-in customer's date of birth says under 18
+            dispatcher.utter_message(text=("The bank's record of your date of birth shows you are under 18, so I "
+                                           "can't make a risk assessment for you, and nothing has been saved."))
             return reset_events(q)
         except PersistenceError as exc:
             logger.error("action %s could not save the assessment: %s", self.name(), type(exc).__name__)
@@ -284,9 +254,11 @@ class ScoreAssessment(AdvisorAction):
                       "in a moment and I'll save them without asking the questions again."),
                 buttons=buttons(("Try again", "/start_risk_assessment")))
             return [SlotSet(UNSAVED_SLOT, True)]
-        lines = [f"Your risk level is {result.level.name}. {q.meaning_of(result.level)}",
-                 f"Your score was {result.total} out of 100 (ability to bear a loss {result.capacity}/100, "
-                 f"willingness to take risk {result.willingness}/100)."]
+        lines = [f"Your risk level is {result.level.name}. {q.meaning_of(result.level)}"]
+        if result.age_disagrees:
+            lines.append(result.explanation[0])
+        lines.append(f"Your score was {result.total} out of 100 (ability to bear a loss {result.capacity}/100, "
+                     f"willingness to take risk {result.willingness}/100).")
         if result.caps:
             lines.append("What limited your level:")
             lines += [f"- {cap.explanation}" for cap in result.caps]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -10,26 +9,17 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.forms import FormValidationAction
 
 from actions.base import AdvisorAction, AskSlotAction, is_digression, last_bot_response
-from advisor_core.domain.answer_parsing import numbers_in
 from advisor_core.domain.calculators import (
     EDUCATION_TARGET_AGE,
     education_projection,
-    monthly_for_target,
     months_until_age,
+    target_plan,
 )
+from advisor_core.domain.plans import AmountKind, read_child_age, read_monthly_or_target, read_target
 from advisor_core.errors import CalculatorInputError
 from advisor_core.services.recommendations import money
 
-TARGET_WORDS = re.compile(r"\b(target|goal|reach|need|want to have|total|by the time|aim)\b", re.I)
 PLAN_SLOTS = ("child_age", "monthly_contribution", "target_amount")
-MAX_MONTHLY = Decimal(1_000_000)
-MAX_TARGET = Decimal(100_000_000)
-INVERSE_RATE = Decimal(4)
-
-
-def _single_number(text: str) -> Decimal | None:
-    found = numbers_in(text)
-    return found[0] if len(found) == 1 else None
 
 
 class ValidateEducationPlanForm(FormValidationAction):
@@ -54,29 +44,28 @@ class ValidateEducationPlanForm(FormValidationAction):
     def validate_child_age(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
         if self._ignored(tracker):
             return {"child_age": None}
-        age = _single_number(str(value))
-        if age is None or age != age.to_integral_value() or not 0 <= age < EDUCATION_TARGET_AGE:
+        age = read_child_age(str(value))
+        if age is None:
             return self._not_an_answer("child_age", f"Please tell me the child's age as a whole number from 0 to "
                                                     f"{EDUCATION_TARGET_AGE - 1}, for example 3.", dispatcher, tracker)
-        return {"child_age": str(int(age))}
+        return {"child_age": str(age)}
 
     def validate_monthly_contribution(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
         if self._ignored(tracker):
             return {"monthly_contribution": None}
-        text = str(value)
-        amount = _single_number(text)
-        if amount is not None and TARGET_WORDS.search(text) and 0 < amount <= MAX_TARGET:
-            return {"monthly_contribution": None, "target_amount": str(amount)}
-        if amount is None or not 0 < amount <= MAX_MONTHLY:
+        reading = read_monthly_or_target(str(value))
+        if reading.kind is AmountKind.TARGET:
+            return {"monthly_contribution": None, "target_amount": str(reading.amount)}
+        if reading.kind is AmountKind.REJECTED:
             return self._not_an_answer("monthly_contribution", "Please give a monthly amount as a number, for "
                                        "example 500 - or a target such as \"target 200,000\".", dispatcher, tracker)
-        return {"monthly_contribution": str(amount)}
+        return {"monthly_contribution": str(reading.amount)}
 
     def validate_target_amount(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
         if self._ignored(tracker):
             return {"target_amount": None}
-        amount = _single_number(str(value))
-        if amount is None or not 0 < amount <= MAX_TARGET:
+        amount = read_target(str(value))
+        if amount is None:
             return self._not_an_answer("target_amount", "Please give the target as a number, for example 200,000.",
                                        dispatcher, tracker)
         return {"target_amount": str(amount)}
@@ -123,11 +112,14 @@ class ShowEducationPlan(AdvisorAction):
             months = months_until_age(int(tracker.get_slot("child_age")))
             target = tracker.get_slot("target_amount")
             if target is not None:
-                need = monthly_for_target(Decimal(target), months, INVERSE_RATE)
-                dispatcher.utter_message(text=(
-                    f"To reach {money(need.target)} in {months // 12} years ({months} monthly payments), you "
-                    f"would save about {money(need.monthly)} a month, paying in {money(need.total_paid)} in "
-                    f"total, assuming {need.annual_rate}% a year. {need.disclaimer}"))
+                needs = target_plan(Decimal(target), months)
+                lines = [f"To reach {money(needs.target)} in {months // 12} years ({months} monthly payments), "
+                         "you would save about this much a month, depending on the return (simulated "
+                         "scenarios):"]
+                lines += [f"- at {n.annual_rate}% a year: {money(n.monthly)} a month, paying in "
+                          f"{money(n.total_paid)} in total" for n in needs.needs]
+                lines.append(needs.disclaimer)
+                dispatcher.utter_message(text="\n".join(lines))
             else:
                 plan = education_projection(Decimal(tracker.get_slot("monthly_contribution")), months)
                 lines = [f"Saving {money(plan.monthly)} a month for {months // 12} years, until your child "

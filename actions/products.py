@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from rasa_sdk.events import SlotSet
 
 from actions.base import AdvisorAction, blocking, buttons, identify
-from advisor_core.domain.calculators import deposit_plus_comparison
 from advisor_core.domain.levels import RiskLevel
 from advisor_core.domain.products import ProductType
 from advisor_core.domain.suitability import RequestOutcome
-from advisor_core.errors import AssessmentRequiredError, UnknownProductError
+from advisor_core.errors import AssessmentRequiredError, ConfirmationWithoutWarningError, UnknownProductError
 from advisor_core.services.assessments import current_assessment
 from advisor_core.services.recommendations import (
     confirm_product,
+    deposit_plus_offer,
     money,
     recommend_and_record,
     request_product,
 )
 
 OFFER_QUESTIONNAIRE = buttons(("Take the risk questionnaire", "/start_risk_assessment"))
-DEPOSIT_PLUS_MONTHS = 12
 
 
 def _no_assessment_text(reason: str | None) -> str:
@@ -105,20 +102,32 @@ class RequestProduct(AdvisorAction):
                                           "and I'll list them.")
             return [SlotSet("product", None)]
         who = identify(tracker)
+        request_text = (tracker.latest_message or {}).get("text") or None
         try:
-            decision = await blocking(request_product, svc.uow_factory(), svc.catalog, product_id=product_id,
-                                      customer_id=who.customer_id, conversation_id=tracker.sender_id,
-                                      now=svc.clock())
+            result = await blocking(request_product, svc.uow_factory(), svc.catalog, product_id=product_id,
+                                    customer_id=who.customer_id, conversation_id=tracker.sender_id,
+                                    now=svc.clock(), request_text=request_text)
         except AssessmentRequiredError as exc:
             dispatcher.utter_message(text=_no_assessment_text(exc.args[0] if exc.args else None),
                                      buttons=OFFER_QUESTIONNAIRE)
             return [SlotSet("product", None)]
+        decision = result.decision
         product = decision.product
         if decision.outcome is RequestOutcome.NEEDS_CONFIRMATION:
             dispatcher.utter_message(text=decision.message + " Do you confirm that you understand this risk "
                                                              "and still want it?",
                                      buttons=buttons(("Yes, I confirm", "/affirm"), ("No, thanks", "/deny")))
             return [SlotSet("pending_product", product.id)]
+        if decision.outcome is RequestOutcome.NEEDS_HUMAN_REVIEW and result.ticket is not None:
+            follow_up = ("An advisor will reply in this chat" if who.customer_id else
+                         "As you're not signed in, please sign in to the app or visit a branch and quote it, so "
+                         "an advisor can find your request")
+            dispatcher.utter_message(
+                text=(f"{decision.message} I've passed your request and this warning to a human advisor; your "
+                      f"reference is {result.ticket.ticket_id}. {follow_up}, usually within one working day "
+                      "(9:00-18:00). Nothing has been bought, and you don't need to confirm anything here."),
+                buttons=buttons(("Show suitable products", "/ask_recommendation")))
+            return [SlotSet("product", None), SlotSet("pending_product", None)]
         if decision.outcome is RequestOutcome.REFUSED:
             dispatcher.utter_message(text=decision.message + " I can show you products that suit your level.",
                                      buttons=buttons(("Show suitable products", "/ask_recommendation")))
@@ -140,13 +149,16 @@ class ConfirmProductRequest(AdvisorAction):
         try:
             decision = await blocking(confirm_product, svc.uow_factory(), svc.catalog, product_id=product_id,
                                       customer_id=who.customer_id, conversation_id=tracker.sender_id,
-                                      confirmation_text=f"customer confirmed: {text[:200]}", now=svc.clock())
-        except (AssessmentRequiredError, UnknownProductError):
+                                      confirmation_text=text, now=svc.clock())
+        except (AssessmentRequiredError, UnknownProductError, ConfirmationWithoutWarningError):
             dispatcher.utter_message(text="That request has lapsed; please ask again.")
             return [SlotSet("pending_product", None), SlotSet("product", None)]
         cleared = [SlotSet("pending_product", None), SlotSet("product", None)]
         if decision.outcome is RequestOutcome.REFUSED:  # the level changed since the warning
             dispatcher.utter_message(text=decision.message)
+            return cleared
+        if decision.outcome is RequestOutcome.NEEDS_HUMAN_REVIEW:  # the customer has turned 65 since the warning
+            dispatcher.utter_message(text=decision.message + " Please ask for it again, and I'll pass it to an advisor.")
             return cleared
         if decision.outcome is RequestOutcome.WITHIN_LEVEL:
             dispatcher.utter_message(text=f"{decision.message} No special confirmation is needed; an advisor or "
@@ -185,18 +197,9 @@ class ExplainDepositPlus(AdvisorAction):
                   "per depositor per bank, principal and interest together. It suits idle cash above "
                   f"{money(rates.offer_above_balance)} in a current account."))
         who = identify(tracker)
-        if who.customer_id is None:
-            return []
-        uow = svc.uow_factory()
-
-        def balance_of() -> Decimal | None:
-            with uow:
-                customer = uow.customers.get(who.customer_id)
-            return customer.demand_balance if customer else None
-
-        balance = await blocking(balance_of)
-        if balance is not None and balance > rates.offer_above_balance:
-            c = deposit_plus_comparison(balance, DEPOSIT_PLUS_MONTHS, rates)
+        offer = await blocking(deposit_plus_offer, svc.uow_factory(), svc.catalog, customer_id=who.customer_id)
+        if offer is not None:
+            c = offer.comparison
             dispatcher.utter_message(
                 text=(f"Your current account holds {money(c.balance)}. Over {c.months} months it would earn about "
                       f"{money(c.demand_earnings)} at the demand rate, and about {money(c.deposit_plus_earnings)} "

@@ -8,11 +8,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet, UserUtteranceReverted
 
 from actions.base import AdvisorAction, blocking, buttons, identify
+from advisor_core.domain.sessions import CARRY_OVER_SLOTS, carried_over  # noqa: F401 (tests read it here)
 from advisor_core.services.assessments import current_assessment
 from advisor_core.services.handoffs import open_ticket
 
-# Slots a new session may keep; everything else (answers in progress, pending requests) is dropped.
-CARRY_OVER_SLOTS = ("kyc_goals",)
 MENU = buttons(("Find my risk level", "/start_risk_assessment"),
                ("Plan for a child's education", "/plan_education_fund"),
                ("Idle cash: deposit-plus", "/ask_deposit_plus"),
@@ -25,8 +24,7 @@ class SessionStart(AdvisorAction):
 
     async def act(self, dispatcher, tracker, domain, svc):
         events: list[dict[str, Any]] = [SessionStarted()]
-        events += [SlotSet(slot, tracker.get_slot(slot)) for slot in CARRY_OVER_SLOTS
-                   if tracker.get_slot(slot) is not None]
+        events += [SlotSet(slot, value) for slot, value in carried_over(tracker.current_slot_values()).items()]
         events.append(ActionExecuted("action_listen"))
         return events
 

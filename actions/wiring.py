@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from advisor_core.adapters.datafiles import default_catalog, default_questionnai
 from advisor_core.domain.products import Catalog
 from advisor_core.domain.questionnaire import Questionnaire
 from advisor_core.services.unit_of_work import AbstractUnitOfWork
+from advisor_core.settings import Settings, load_settings
 
 
 @dataclass
@@ -21,6 +21,7 @@ class Services:
     uow_factory: Callable[[], AbstractUnitOfWork]
     jwt_secret: str | None
     clock: Callable[[], dt.datetime]
+    settings: Settings | None = None   # None in tests that need no file or database setting
 
 
 _services: Services | None = None
@@ -32,16 +33,17 @@ def _utc_now() -> dt.datetime:
 
 
 def _build() -> Services:
-    from advisor_core import settings
     from advisor_core.adapters.unit_of_work import SqlAlchemyUnitOfWork, make_session_factory
 
-    session_factory = make_session_factory(settings.database_url())
+    settings = load_settings()
+    session_factory = make_session_factory(settings.database_url)
     return Services(
         questionnaire=default_questionnaire(),
         catalog=default_catalog(),
         uow_factory=lambda: SqlAlchemyUnitOfWork(session_factory),
-        jwt_secret=os.environ.get("ADVISOR_JWT_SECRET") or None,
+        jwt_secret=settings.jwt_secret,
         clock=_utc_now,
+        settings=settings,
     )
 
 

@@ -20,9 +20,15 @@ from advisor_core.errors import AdvisorError
 
 
 def _database_url(args: argparse.Namespace) -> str:
-    from advisor_core import settings
+    from advisor_core.settings import load_settings
 
-    return args.database_url or settings.database_url()
+    return args.database_url or load_settings().database_url
+
+
+def _export_dir(args: argparse.Namespace) -> Path:
+    from advisor_core.settings import load_settings
+
+    return Path(args.export_dir) if args.export_dir else load_settings().export_dir
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -66,7 +72,8 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     result = score(default_questionnaire(), _read_answers(Path(args.answers)))
     out = {
-        "level": result.level.name, "total": result.total, "capacity": result.capacity,
+        "level": result.level.name, "total": result.total, "answered_total": result.answered_total,
+        "capacity": result.capacity,
         "willingness": result.willingness, "lowest_category": result.lowest_category,
         "caps": [c.code for c in result.caps], "item_points": result.item_points,
         "explanation": result.explanation,
@@ -102,7 +109,7 @@ def cmd_campaigns(args: argparse.Namespace) -> int:
 
     uow = SqlAlchemyUnitOfWork(make_session_factory(_database_url(args)))
     for name in CAMPAIGNS:
-        result = campaign_list(uow, campaign=name, today=dt.date.today(), export_dir=Path(args.export_dir))
+        result = campaign_list(uow, campaign=name, today=dt.date.today(), export_dir=_export_dir(args))
         print(f"{name}: {result.eligible} customers -> {result.export_path}")
     return 0
 
@@ -130,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--audience", choices=["customer", "advisor"], default="customer")
     rec.set_defaults(fn=cmd_recommend)
     camp = sub.add_parser("campaigns", help="campaign counts and CSV exports")
-    camp.add_argument("--export-dir", default="var/exports")
+    camp.add_argument("--export-dir", help="defaults to $ADVISOR_EXPORT_DIR, else exports/ under $ADVISOR_VAR_DIR")
     camp.set_defaults(fn=cmd_campaigns)
     return parser
 

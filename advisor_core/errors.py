@@ -10,8 +10,11 @@
     ├── RetakeLimitError         a second retake on the same day
     ├── AssessmentRequiredError  no valid assessment for a risk-bearing recommendation
     ├── SuitabilityRefusedError  a product above the level that may not be sold on request
+    ├── ConfirmationWithoutWarningError  a confirmation with no warning before it
     ├── UnknownProductError      a product id not in the catalog
+    ├── CustomerNotFound         no customer with that id in the bank's book
     ├── CalculatorInputError     a calculator was given an impossible input
+    ├── SettingsError            an environment setting is missing or malformed
     └── PersistenceError         the database could not store or read a record
 """
 
@@ -75,14 +78,35 @@ class SuitabilityRefusedError(AdvisorError):
         super().__init__(f"{product_id}: {reason}")
 
 
+class ConfirmationWithoutWarningError(AdvisorError):
+    """A confirmation needs the special risk warning for the same product in the same
+    conversation before it, not yet confirmed [CSRC 19]."""
+
+    def __init__(self, product_id: str) -> None:
+        self.product_id = product_id
+        super().__init__(f"{product_id}: no special risk warning to confirm in this conversation")
+
+
 class UnknownProductError(AdvisorError):
     def __init__(self, product_id: str) -> None:
         self.product_id = product_id
         super().__init__(f"no product {product_id!r} in the catalog")
 
 
+class CustomerNotFound(AdvisorError, LookupError):
+    def __init__(self, customer_id: str) -> None:
+        self.customer_id = customer_id
+        super().__init__(f"no customer {customer_id!r} in the book")
+
+
 class CalculatorInputError(AdvisorError):
     pass
+
+
+class SettingsError(AdvisorError):
+    def __init__(self, variable: str, problem: str) -> None:
+        self.variable = variable
+        super().__init__(f"{variable}: {problem}")
 
 
 class PersistenceError(AdvisorError):

@@ -1,7 +1,7 @@
 """Answer-set builders shared by the unit tests.
 
-The questionnaire's points are written out here *from the spec*
-(``/work/shared/spec/kyc-suitability.md`` section 1), independently of the YAML data file,
+The questionnaire's points are written out here *from the spec* (KYC and suitability spec v1.1,
+section 1; every rule with its source is in ``docs/suitability-rules.md``), independently of the YAML data file,
 so that tests can compare the data file and the scorer against the spec rather than against
 themselves. Option ids are the v1 data file's stable ids; the spec gives only labels.
 
@@ -76,6 +76,13 @@ SLOT.update({
     "knowledge_diversification": "kyc_knowledge_diversification",
     "goals": "kyc_goals",
 })
+
+#: The consistency rule as the spec v1.1 words it (section 2.6): item 11 at most 5% contradicts
+#: item 10 at 7+ points or item 13 at 8+ points; a contradiction that persists counts each
+#: contradicting answer as "item 10: 4 points, item 13: 5 points". Written out, not derived.
+SPEC_CAREFUL_LOSS = ("none", "le_5")
+SPEC_BOLD_FROM = {"objective": 7, "return_tradeoff": 8}
+SPEC_CAREFUL_POINTS = {"objective": 4, "return_tradeoff": 5}
 
 #: (min age, max age, points)
 SPEC_AGE_BANDS = ((18, 30, 5), (31, 50, 6), (51, 60, 3), (61, 65, 1), (66, 120, 0))

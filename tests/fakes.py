@@ -286,6 +286,11 @@ def make_assessment(assessment_id: str = "A-1", **overrides: Any) -> AssessmentR
         lowest_category=False,
         age_at_assessment=43,
         created_at=T0,
+        answer_log=(("loss", "l1"), ("age", 41), ("horizon", "h3"), ("loss_recheck", "l2"),
+                    ("goals", ["retirement", "house"])),
+        answered_points={"age": 3, "horizon": 4, "loss": 2, "objective": 7},
+        answered_total=24,
+        age_source="bank_record",
     )
     values.update(overrides)
     return AssessmentRecord(**values)
@@ -319,6 +324,7 @@ def make_event(event_id: str = "E-1", **overrides: Any) -> SuitabilityEvent:
         customer_level="C3",
         text="This fund is riskier than your level C3 allows.",
         created_at=T0 + dt.timedelta(minutes=2),
+        customer_text="I want FUND-EQ-09 anyway",
     )
     values.update(overrides)
     return SuitabilityEvent(**values)

@@ -14,13 +14,13 @@ from typing import Any
 
 import yaml
 
-from advisor_core.errors import DataFileError
-
 from advisor_core.domain.levels import RiskLevel, RiskRating
 from advisor_core.domain.scoring import ADULT_AGE, MAX_AGE
-from advisor_core.domain.products import Catalog, DepositRates, Liquidity, Product, ProductType
+from advisor_core.errors import DataFileError
+from advisor_core.domain.products import Audience, Catalog, DepositRates, Liquidity, Product, ProductType
 from advisor_core.domain.questionnaire import (
     AgeBand,
+    ConsistencyRule,
     GoalsQuestion,
     Item,
     ItemGroup,
@@ -132,7 +132,34 @@ def load_questionnaire(path: Path | str | None = None) -> Questionnaire:
     if total != TOTAL_POINTS:
         raise r.fail("items", f"maximum points add up to {total}, not {TOTAL_POINTS}")
     goals = _goals(r, r.mapping(data.get("goals"), "goals"))
-    return Questionnaire(version, items, goals, bands, tuple(knowledge))
+    consistency = _consistency(r, r.mapping(data.get("consistency"), "consistency"), items)
+    return Questionnaire(version, items, goals, bands, tuple(knowledge), consistency)
+
+
+def _consistency(r: _Reader, raw: dict[str, Any], items: tuple[Item, ...]) -> ConsistencyRule:
+    by_key = {i.key: i for i in items}
+    key = r.text(raw, "item", "consistency")
+    if key not in by_key or by_key[key].is_age:
+        raise r.fail("consistency.item", f"{key!r} is not an item with options")
+    careful = r.seq(raw.get("careful_answers"), "consistency.careful_answers")
+    for option in careful:
+        if option not in by_key[key].option_ids:
+            raise r.fail("consistency.careful_answers", f"{option!r} is not an option of {key}")
+    bold = r.mapping(raw.get("bold_from"), "consistency.bold_from")
+    if not bold:
+        raise r.fail("consistency.bold_from", "must name at least one item")
+    for bold_key in bold:
+        field = f"consistency.bold_from.{bold_key}"
+        if bold_key not in by_key or by_key[bold_key].is_age or bold_key == key:
+            raise r.fail(field, f"{bold_key!r} is not another item with options")
+        points = r.integer(bold, bold_key, "consistency.bold_from")
+        options = by_key[bold_key].options
+        if not any(o.points < points for o in options) or not any(o.points >= points for o in options):
+            raise r.fail(field, "must leave options on both sides (some bold, some not)")
+    return ConsistencyRule(
+        item=key, careful_answers=tuple(str(o) for o in careful),
+        bold_from=tuple((str(k), int(v)) for k, v in bold.items()),
+        recheck_prompt=r.text(raw, "recheck_prompt", "consistency"))
 
 
 def _score_bands(r: _Reader, raw: Any) -> tuple[ScoreBand, ...]:
@@ -291,7 +318,7 @@ def load_catalog(path: Path | str | None = None) -> Catalog:
             return_high=high,
             goals=tuple(str(g) for g in goals),
             description=r.text(raw, "description", field),
-            audience=str(raw.get("audience", "customer")),
+            audience=r.choice(raw, "audience", field, Audience) if "audience" in raw else Audience.CUSTOMER,
             min_total_assets=r.decimal(raw, "min_total_assets", field) if "min_total_assets" in raw else Decimal(0),
         ))
     _check_unique(r, [p.id for p in products], "products[].id")

@@ -212,6 +212,11 @@ class AssessmentRow(Base):
     lowest_category = Column(Boolean, nullable=False)
     age_at_assessment = Column(Integer, nullable=False)
     created_at = Column(UTCDateTime, nullable=False)
+    # Added by migration 0002 (NULL on rows written before it).
+    answer_log = Column(JSON, nullable=True)
+    answered_points = Column(JSON, nullable=True)
+    answered_total = Column(Integer, nullable=True)
+    age_source = Column(String(CODE), nullable=True)
 
 
 class RecommendationRow(Base):
@@ -261,6 +266,7 @@ class SuitabilityEventRow(Base):
     customer_level = Column(String(CODE), nullable=False)
     text = Column(Text, nullable=False)
     created_at = Column(UTCDateTime, nullable=False)
+    customer_text = Column(Text, nullable=True)  # migration 0002
 
 
 class HandoffTicketRow(Base):

@@ -215,6 +215,10 @@ def _assessment_row(record: AssessmentRecord) -> AssessmentRow:
         lowest_category=bool(record.lowest_category),
         age_at_assessment=int(record.age_at_assessment),
         created_at=to_utc(record.created_at),
+        answer_log=[{"slot": slot, "value": value} for slot, value in record.answer_log],
+        answered_points={str(k): int(v) for k, v in record.answered_points.items()},
+        answered_total=None if record.answered_total is None else int(record.answered_total),
+        age_source=record.age_source,
     )
 
 
@@ -235,6 +239,10 @@ def _assessment_record(row: AssessmentRow) -> AssessmentRecord:
         lowest_category=bool(row.lowest_category),
         age_at_assessment=row.age_at_assessment,
         created_at=row.created_at,
+        answer_log=tuple((entry["slot"], entry["value"]) for entry in row.answer_log or ()),
+        answered_points={k: int(v) for k, v in (row.answered_points or {}).items()},
+        answered_total=row.answered_total,
+        age_source=row.age_source or "typed",
     )
 
 
@@ -361,6 +369,7 @@ def _event_record(row: SuitabilityEventRow) -> SuitabilityEvent:
         customer_level=row.customer_level,
         text=row.text,
         created_at=row.created_at,
+        customer_text=row.customer_text,
     )
 
 
@@ -378,6 +387,7 @@ class SqlAlchemySuitabilityEventRepository(_SqlAlchemyRepository, AbstractSuitab
                 customer_level=event.customer_level,
                 text=event.text,
                 created_at=to_utc(event.created_at),
+                customer_text=event.customer_text,
             )
         )
 

@@ -1,6 +1,6 @@
 """The bank's campaign eligibility rules, as pure functions over Customer records.
 
-* ``deposit_plus`` - demand balance strictly above 5,000.00 and not already holding
+* ``deposit_plus`` - demand balance strictly above the catalog's threshold (5,000.00) and not already holding
   ``deposit_plus``;
 * ``education_plan`` - at least one child aged under 16 (there is still time to save)
   and not already holding an ``education_plan_*`` product;
@@ -27,7 +27,6 @@ from advisor_core.domain.tiers import wealth_tier
 
 CAMPAIGNS: tuple[str, ...] = ("deposit_plus", "education_plan", "renovation_instalment")
 
-DEPOSIT_PLUS_ABOVE = Decimal("5000")
 DEPOSIT_PLUS_PRODUCT = "deposit_plus"
 EDUCATION_CHILD_UNDER = 16
 EDUCATION_PRODUCT_PREFIX = "education_plan_"
@@ -44,9 +43,16 @@ EXPORT_FIELD: dict[str, str] = {
 # --------------------------------------------------------------------------- rules
 
 
+def deposit_plus_above() -> Decimal:
+    """The catalog's deposit-plus threshold (``deposit_rates.offer_above_balance``), read on first use."""
+    from advisor_core.adapters.datafiles import default_catalog
+
+    return default_catalog().rates.offer_above_balance
+
+
 def is_deposit_plus_eligible(customer: Customer) -> bool:
-    """Demand balance above 5,000 (5,000.00 exactly is not) and no deposit_plus held."""
-    if customer.demand_balance <= DEPOSIT_PLUS_ABOVE:
+    """Demand balance above the catalog's threshold (5,000.00 exactly is not) and no deposit_plus held."""
+    if customer.demand_balance <= deposit_plus_above():
         return False
     return not any(h.product_id == DEPOSIT_PLUS_PRODUCT for h in customer.holdings)
 
@@ -133,7 +139,7 @@ def eligibility_frame(customers: Iterable[Customer], today: dt.date) -> pd.DataF
             ),
         }
     )
-    threshold_cents = int(DEPOSIT_PLUS_ABOVE * 100)
+    threshold_cents = int(deposit_plus_above() * 100)
     frame["deposit_plus"] = (frame["_demand_cents"] > threshold_cents) & ~frame["holds_deposit_plus"]
     frame["education_plan"] = (
         (frame["youngest_child_age"] < EDUCATION_CHILD_UNDER).fillna(False).astype(bool)

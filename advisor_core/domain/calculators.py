@@ -83,6 +83,22 @@ def education_projection(monthly: Decimal, months: int,
     return EducationProjection(_money(monthly), months, _money(monthly * months), scenarios)
 
 
+@dataclass(frozen=True)
+class TargetPlan:
+    """The monthly amount a target needs under each scenario rate (spec 6: always three)."""
+
+    target: Decimal
+    months: int
+    needs: tuple[MonthlyNeed, ...]   # one per scenario rate, in the order of the rates
+    disclaimer: str = DISCLAIMER
+
+
+def target_plan(target: Decimal, months: int, rates: tuple[Decimal, ...] = SCENARIO_RATES) -> TargetPlan:
+    """The inverse of :func:`education_projection`: the monthly amount at each scenario rate."""
+    needs = tuple(monthly_for_target(target, months, rate) for rate in rates)
+    return TargetPlan(_money(target), months, needs)
+
+
 def monthly_for_target(target: Decimal, months: int, annual_rate: Decimal = Decimal(4)) -> MonthlyNeed:
     """The monthly amount (rounded up to the cent) that reaches the target at the given rate."""
     _check_months(months)

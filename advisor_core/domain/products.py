@@ -24,6 +24,13 @@ class ProductType(str, enum.Enum):
         return self in (ProductType.BANK_WEALTH, ProductType.STRUCTURED_DEPOSIT)
 
 
+class Audience(str, enum.Enum):
+    """Who a product may be shown to: every customer, or only a verified advisor (cross-sells)."""
+
+    CUSTOMER = "customer"
+    ADVISOR = "advisor"
+
+
 class Liquidity(str, enum.Enum):
     DAILY = "daily"          # money back the same or next day
     T_PLUS_3 = "t_plus_3"    # a few working days
@@ -51,7 +58,7 @@ class Product:
     return_high: Decimal
     goals: tuple[str, ...]
     description: str
-    audience: str = "customer"     # "advisor": an advisor-facing cross-sell only
+    audience: Audience = Audience.CUSTOMER   # ADVISOR: an advisor-facing cross-sell only
     min_total_assets: Decimal = Decimal(0)
 
     @property
@@ -68,6 +75,10 @@ class DepositRates:
     bonus_after_months: int
     deposit_insurance_limit: Decimal
     offer_above_balance: Decimal      # deposit-plus is offered above this demand balance
+
+    def offers_deposit_plus(self, demand_balance: Decimal | None) -> bool:
+        """The one deposit-plus eligibility rule: a demand balance strictly above the threshold."""
+        return demand_balance is not None and demand_balance > self.offer_above_balance
 
 
 @dataclass(frozen=True)

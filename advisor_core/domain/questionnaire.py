@@ -120,12 +120,23 @@ class ScoreBand:
 
 
 @dataclass(frozen=True)
+class ConsistencyRule:
+    """Spec 2.6: a careful item-11 answer contradicts a bold item-10 or item-13 answer."""
+
+    item: str                                # the item asked again: "loss_tolerance"
+    careful_answers: tuple[str, ...]         # its options that contradict a bold answer
+    bold_from: tuple[tuple[str, int], ...]   # (item key, points from which it is bold)
+    recheck_prompt: str                      # shown before item 11 is asked again
+
+
+@dataclass(frozen=True)
 class Questionnaire:
     version: str
     items: tuple[Item, ...]
     goals: GoalsQuestion
     bands: tuple[ScoreBand, ...]
     knowledge_points: tuple[int, ...]   # indexed by number of correct knowledge answers
+    consistency: ConsistencyRule
 
     def item(self, key: str) -> Item:
         for candidate in self.items:

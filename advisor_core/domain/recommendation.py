@@ -7,16 +7,16 @@ left. Whatever the inputs, nothing rated above the customer's level is returned.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from advisor_core.domain.levels import RiskLevel, RiskRating
-from advisor_core.domain.products import Catalog, Product, ProductType
+from advisor_core.domain.products import Audience, Catalog, Product, ProductType
 from advisor_core.domain.scoring import AGE_REVIEW
-from advisor_core.domain.suitability import may_recommend
+from advisor_core.domain.suitability import may_recommend, needs_human_review
 from advisor_core.domain.tiers import WealthTier, wealth_tier
 
+DEPOSIT_PLUS = "deposit_plus"
 # The shortest number of months each horizon answer (item 9) guarantees.
 HORIZON_MONTHS = {"lt_1y": 0, "1_3y": 12, "3_5y": 36, "5_10y": 60, "gt_10y": 120}
 MORTGAGE_SEASONING_DAYS = 365
@@ -27,11 +27,6 @@ GOAL_WORDS = {
     "home_purchase": "buying a home", "business_liquidity": "business cash needs",
     "wealth_growth": "growing your wealth", "none": "general saving",
 }
-
-
-class Audience(str, enum.Enum):
-    CUSTOMER = "customer"
-    ADVISOR = "advisor"
 
 
 @dataclass(frozen=True)
@@ -77,10 +72,6 @@ def holding_period(months: int) -> str:
     return f"{years} year" if years == 1 else f"{years} years"
 
 
-def _deposit_plus_fits(ctx: CustomerContext, catalog: Catalog) -> bool:
-    return ctx.demand_balance is not None and ctx.demand_balance > catalog.rates.offer_above_balance
-
-
 def _mortgage_seasoned(ctx: CustomerContext) -> bool:
     return (ctx.mortgage_start is not None
             and (ctx.today - ctx.mortgage_start).days >= MORTGAGE_SEASONING_DAYS)
@@ -91,6 +82,8 @@ def check_product(product: Product, ctx: CustomerContext, catalog: Catalog,
     """The first hard rule the product fails for this customer, or None if it may be shown."""
     if product.id in ctx.holdings:
         return Exclusion(product, "already_held", "already held")
+    if product.audience is Audience.ADVISOR and audience is not Audience.ADVISOR:
+        return Exclusion(product, "advisor_only", "an advisor-facing offer, not shown to customers")
     if product.type is ProductType.LOAN:
         if audience is Audience.CUSTOMER and ctx.level is None:
             return Exclusion(product, "no_assessment", "cross-sell offers are not shown before an assessment")
@@ -98,7 +91,7 @@ def check_product(product: Product, ctx: CustomerContext, catalog: Catalog,
             return Exclusion(product, "mortgage_under_a_year",
                              "offered only when a mortgage has run for at least a year")
         return None
-    if product.id == "deposit_plus" and not _deposit_plus_fits(ctx, catalog):
+    if product.id == DEPOSIT_PLUS and not catalog.rates.offers_deposit_plus(ctx.demand_balance):
         return Exclusion(product, "demand_balance_too_low",
                          f"offered when the demand balance is above {catalog.rates.offer_above_balance:,}")
     if ctx.level is None:
@@ -111,7 +104,7 @@ def check_product(product: Product, ctx: CustomerContext, catalog: Catalog,
     if not may_recommend(ctx.level, product.risk_rating):
         return Exclusion(product, "above_level",
                          f"rated {product.risk_rating.name}, above level {ctx.level.name} (AMAC matching table)")
-    if ctx.age is not None and ctx.age >= AGE_REVIEW and product.risk_rating >= RiskRating.R4:
+    if needs_human_review(ctx.age, product.risk_rating):
         return Exclusion(product, "age_review",
                          f"rated {product.risk_rating.name}: at {AGE_REVIEW} or over it needs a human advisor's review")
     if product.min_total_assets and (ctx.total_assets is None or ctx.total_assets < product.min_total_assets):
@@ -141,7 +134,7 @@ def _reasons_and_score(product: Product, ctx: CustomerContext, catalog: Catalog)
     score += 3 * len(matched)
     if "child_education" in matched and product.type is ProductType.FUND_PLAN:
         score += 4
-    if product.id == "deposit_plus":
+    if product.id == DEPOSIT_PLUS:
         reasons.append(f"Your current account holds more than {catalog.rates.offer_above_balance:,}: "
                        f"deposit-plus pays {catalog.rates.deposit_plus_multiple} times the demand rate, "
                        "and it is a deposit covered by deposit insurance, not an investment.")

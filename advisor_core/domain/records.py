@@ -6,7 +6,7 @@ Frozen dataclasses only; the SQLAlchemy mapping lives in ``advisor_core.adapters
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 
@@ -64,6 +64,14 @@ class AssessmentRecord:
     lowest_category: bool
     age_at_assessment: int
     created_at: dt.datetime
+    # Every answer given, in the order asked, as (slot, value): item 11's first reading and its
+    # re-ask both, and the typed age even when the bank's record decided.
+    answer_log: tuple[tuple[str, object], ...] = ()
+    # The first reading (points as given) next to ``item_points``, the careful reading that
+    # counts; the two differ only when the consistency rule lowered a contradicting answer.
+    answered_points: dict[str, int] = field(default_factory=dict)
+    answered_total: int | None = None
+    age_source: str = "typed"        # "typed" | "bank_record" (the date of birth on file)
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,7 @@ class SuitabilityEvent:
     customer_level: str
     text: str
     created_at: dt.datetime
+    customer_text: str | None = None   # the customer's own words: the request, or the confirmation
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+import enum
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from advisor_core.domain.levels import RiskLevel
@@ -25,9 +26,11 @@ NO_INCOME = ("income_source", "none")
 NO_LOSS = ("loss_tolerance", "none")
 SHORT_HORIZON = ("horizon", "lt_1y")
 DEPOSITS_ONLY = ("experience", "deposits_only")
-SMALL_LOSS_OPTIONS = ("none", "le_5")  # item 11 <= 5%
-CONTRADICTING_OBJECTIVE_POINTS = 7       # item 10 >= 7 points
-CONTRADICTING_TRADEOFF_POINTS = 8        # item 13 >= 8 points
+
+
+class AgeSource(str, enum.Enum):
+    TYPED = "typed"                # the age the customer gave in the questionnaire
+    BANK_RECORD = "bank_record"    # the date of birth on the signed-in customer's record
 
 
 @dataclass(frozen=True)
@@ -40,21 +43,38 @@ class Cap:
 @dataclass(frozen=True)
 class ScoreResult:
     questionnaire_version: str
-    answers: dict[str, object]       # normalised answers, slot -> value
-    item_points: dict[str, int]      # item key -> points ("knowledge" for 8a+8b)
-    total: int
+    answers: dict[str, object]       # normalised answers that count, slot -> value
+    item_points: dict[str, int]      # item key -> points that count ("knowledge" for 8a+8b)
+    total: int                       # the total that counts (the careful reading, if any)
     capacity: int                    # 0-100
     willingness: int                 # 0-100
-    band_level: RiskLevel            # the level of the total alone
+    band_level: RiskLevel            # the level of the answers as given, before any cap
     caps: tuple[Cap, ...]            # every cap that fired
     level: RiskLevel
     lowest_category: bool
-    age: int
+    age: int                         # the age that counts
+    answered_points: dict[str, int] = field(default_factory=dict)  # the first reading: points as given
+    answered_total: int = 0
+    age_source: AgeSource = AgeSource.TYPED
+    typed_age: int | None = None     # the age typed, kept when the bank record decided
+
+    @property
+    def inconsistent(self) -> bool:
+        """The contradiction persisted: the careful reading differs from the answers as given."""
+        return self.answered_points != self.item_points
+
+    @property
+    def age_disagrees(self) -> bool:
+        return self.age_source is AgeSource.BANK_RECORD and self.typed_age != self.age
 
     @property
     def explanation(self) -> list[str]:
-        lines = [f"Your answers scored {self.total} out of 100, which on its own is level "
-                 f"{self.band_level.name}."]
+        lines = []
+        if self.age_disagrees:
+            lines.append(f"You told us you are {self.typed_age}, but the bank's record of your date of birth "
+                         f"makes you {self.age}; the record counts, so we used {self.age}.")
+        lines.append(f"Your answers scored {self.answered_total} out of 100, which on its own is level "
+                     f"{self.band_level.name}.")
         lines += [cap.explanation for cap in self.caps]
         lines.append(f"Your final level is {self.level.name}.")
         return lines
@@ -115,13 +135,21 @@ def _goals(q: Questionnaire, value: object) -> list[str]:
     return ordered
 
 
+def _bold_items(q: Questionnaire, answers: Mapping[str, object]) -> list[str]:
+    """The items (10, 13) whose answer is bold enough to contradict a careful item 11."""
+    return [key for key, bold_from in q.consistency.bold_from if _points_of(q, key, answers) >= bold_from]
+
+
 def has_contradiction(q: Questionnaire, answers: Mapping[str, object]) -> bool:
     """Spec 2.6: item 11 <= 5% while item 10 >= 7 points or item 13 >= 8 points."""
-    loss = answers.get(q.item("loss_tolerance").slot)
-    if loss not in SMALL_LOSS_OPTIONS:
-        return False
-    return (_points_of(q, "objective", answers) >= CONTRADICTING_OBJECTIVE_POINTS
-            or _points_of(q, "return_tradeoff", answers) >= CONTRADICTING_TRADEOFF_POINTS)
+    careful = answers.get(q.item(q.consistency.item).slot) in q.consistency.careful_answers
+    return careful and bool(_bold_items(q, answers))
+
+
+def careful_points(q: Questionnaire, key: str) -> int:
+    """What a contradicting answer counts as: the highest option of its item that is not bold."""
+    bold_from = dict(q.consistency.bold_from)[key]
+    return max(o.points for o in q.item(key).options if o.points < bold_from)
 
 
 def _points_of(q: Questionnaire, key: str, answers: Mapping[str, object]) -> int:
@@ -136,40 +164,55 @@ def _scaled(points: int, maximum: int) -> int:
     return int((Decimal(points) * 100 / Decimal(maximum)).quantize(Decimal(1), ROUND_HALF_UP))
 
 
-def score(q: Questionnaire, answers: Mapping[str, object]) -> ScoreResult:
+def _option_label(q: Questionnaire, key: str, points: int) -> str:
+    return next(o.label for o in q.item(key).options if o.points == points)
+
+
+def score(q: Questionnaire, answers: Mapping[str, object], *, age_on_record: int | None = None) -> ScoreResult:
     """Score a full set of answers. The dialogue re-asks item 11 once on a contradiction
-    before calling this; a contradiction still present here is resolved by the lower reading."""
+    before calling this; a contradiction still present here is resolved by the careful reading.
+
+    ``age_on_record``: for a signed-in customer, the age by the bank's date of birth; it decides
+    the age points and caps instead of the typed age, which is kept in ``typed_age``.
+    """
     clean = normalise_answers(q, answers)
-    points: dict[str, int] = {}
+    typed_age = int(clean[q.item("age").slot])  # type: ignore[call-overload]
+    age, source = typed_age, AgeSource.TYPED
+    if age_on_record is not None:
+        if age_on_record < ADULT_AGE:
+            raise UnderageError(age_on_record)
+        age, source = age_on_record, AgeSource.BANK_RECORD
+        clean[q.item("age").slot] = age
+    answered: dict[str, int] = {}
     for item in q.items:
         if item.group is ItemGroup.KNOWLEDGE:
             continue
         value = clean[item.slot]
         if item.is_age:
-            points[item.key] = next(b.points for b in item.age_bands if b.min <= int(value) <= b.max)
+            answered[item.key] = next(b.points for b in item.age_bands if b.min <= int(value) <= b.max)
         else:
-            points[item.key] = item.option(str(value)).points
+            answered[item.key] = item.option(str(value)).points
     correct = sum(1 for i in q.items if i.group is ItemGroup.KNOWLEDGE
                   and i.option(str(clean[i.slot])).correct)
-    points["knowledge"] = q.knowledge_points[correct]
+    answered["knowledge"] = q.knowledge_points[correct]
 
-    caps: list[Cap] = []
-    contradiction = has_contradiction(q, clean)
-    if contradiction:
-        # The lower reading counts: the bold answers score no more than the loss answer.
-        ceiling = points["loss_tolerance"]
-        for key in ("objective", "return_tradeoff"):
-            points[key] = min(points[key], ceiling)
+    # The careful reading (spec 2.6, v1.1): only the answers that contradict count lower, each as
+    # the highest option of its own item that does not contradict; the others keep their points.
+    points = dict(answered)
+    contradicting = _bold_items(q, clean) if has_contradiction(q, clean) else []
+    for key in contradicting:
+        points[key] = careful_points(q, key)
 
+    answered_total = sum(answered.values())
     total = sum(points.values())
     capacity_items = [i for i in q.items if i.group is ItemGroup.CAPACITY]
     willingness_items = [i for i in q.items if i.group is ItemGroup.WILLINGNESS]
     capacity = _scaled(sum(points[i.key] for i in capacity_items), sum(i.max_points for i in capacity_items))
     willingness = _scaled(sum(points[i.key] for i in willingness_items),
                           sum(i.max_points for i in willingness_items))
-    band_level = q.level_for(total)
-    age = int(clean[q.item("age").slot])  # type: ignore[call-overload]
+    band_level = q.level_for(answered_total)
 
+    caps: list[Cap] = []
     lowest = clean[q.item(NO_LOSS[0]).slot] == NO_LOSS[1]
     if lowest:
         caps.append(Cap("lowest_category", RiskLevel.C1,
@@ -194,10 +237,14 @@ def score(q: Questionnaire, answers: Mapping[str, object]) -> ScoreResult:
         caps.append(Cap("no_experience", RiskLevel.C2,
                         "You have held only deposits and the two knowledge questions were not "
                         "answered correctly, so your level is limited to C2 for now."))
-    if contradiction:
-        caps.append(Cap("inconsistent_answers", band_level,
-                        "You said you could bear a loss of at most 5% but also chose a high-risk aim "
-                        "or split, so we used the more careful reading of your answers."))
+    if contradicting:
+        careful = q.level_for(total)
+        counted = " and ".join(f'"{_option_label(q, key, points[key])}"' for key in contradicting)
+        caps.append(Cap("inconsistent_answers", careful,
+                        "You said you could bear a loss of at most 5% but also chose a high-risk aim or "
+                        "split, and kept that answer when asked again. So your bold answer counts as the "
+                        f"boldest one that fits a small loss ({counted}): {total} out of 100, level "
+                        f"{careful.name}."))
     lower_part = min(q.level_for(capacity), q.level_for(willingness))
     gap_cap = RiskLevel(min(int(lower_part) + 1, int(RiskLevel.C5)))
     if gap_cap < band_level:
@@ -208,4 +255,5 @@ def score(q: Questionnaire, answers: Mapping[str, object]) -> ScoreResult:
 
     level = min([band_level] + [c.level for c in caps])
     return ScoreResult(q.version, clean, points, total, capacity, willingness, band_level,
-                       tuple(caps), level, lowest, age)
+                       tuple(caps), level, lowest, age, answered, answered_total, source,
+                       typed_age if source is AgeSource.BANK_RECORD else None)

@@ -15,6 +15,7 @@ from advisor_core.errors import RetakeLimitError
 VALID_FOR_DAYS = 365           # an assessment older than 12 months is no longer valid [BANK]
 AGE_THRESHOLDS = (AGE_REVIEW, AGE_SENIOR)
 RETAKES_PER_DAY = 1
+HUMAN_REVIEW_FROM = RiskRating.R4   # at AGE_REVIEW or over [BANK, spec 2.4]
 
 
 def may_recommend(level: RiskLevel, rating: RiskRating) -> bool:
@@ -25,6 +26,7 @@ def may_recommend(level: RiskLevel, rating: RiskRating) -> bool:
 class RequestOutcome(str, enum.Enum):
     WITHIN_LEVEL = "within_level"          # nothing special: the product fits the level
     NEEDS_CONFIRMATION = "needs_confirmation"  # special risk warning + explicit confirmation
+    NEEDS_HUMAN_REVIEW = "needs_human_review"  # 65 or over asking for R4+: an advisor reviews it
     REFUSED = "refused"
 
 
@@ -36,9 +38,19 @@ class ProductRequestDecision:
     message: str
 
 
-def decide_product_request(level: RiskLevel, lowest_category: bool, product: Product) -> ProductRequestDecision:
-    """A customer asks on their own initiative for a product [CSRC 19]."""
-    if may_recommend(level, product.risk_rating):
+def needs_human_review(age: int | None, rating: RiskRating) -> bool:
+    """Spec 2.4 [BANK]: at 65 or over, a product rated R4 or above needs a human review."""
+    return age is not None and age >= AGE_REVIEW and rating >= HUMAN_REVIEW_FROM
+
+
+def decide_product_request(level: RiskLevel, lowest_category: bool, product: Product,
+                           age: int | None = None) -> ProductRequestDecision:
+    """A customer asks on their own initiative for a product [CSRC 19].
+
+    ``age``: the customer's age today (the bank's record for a signed-in customer, else the age
+    at assessment); None when unknown.
+    """
+    if may_recommend(level, product.risk_rating) and not needs_human_review(age, product.risk_rating):
         return ProductRequestDecision(
             RequestOutcome.WITHIN_LEVEL, product, level,
             f"{product.name} is rated {product.risk_rating.name}, within your level {level.name}.")
@@ -53,6 +65,14 @@ def decide_product_request(level: RiskLevel, lowest_category: bool, product: Pro
             RequestOutcome.REFUSED, product, level,
             f"{product.name} is rated {product.risk_rating.name}, above your level {level.name}. "
             "Bank wealth products and structured deposits are never sold above a customer's level.")
+    if needs_human_review(age, product.risk_rating):
+        return ProductRequestDecision(
+            RequestOutcome.NEEDS_HUMAN_REVIEW, product, level,
+            f"Special risk warning: {product.name} is rated {product.risk_rating.name}, above your "
+            f"risk level {level.name}. It can lose much more than you told us you could bear "
+            f"({product.return_range_words}). We do not recommend it for you. At {AGE_REVIEW} or over, "
+            f"a product rated {HUMAN_REVIEW_FROM.name} or above is never bought on a confirmation in "
+            "this chat: a human advisor reviews the request with you first.")
     return ProductRequestDecision(
         RequestOutcome.NEEDS_CONFIRMATION, product, level,
         f"Special risk warning: {product.name} is rated {product.risk_rating.name}, above your "

@@ -10,13 +10,10 @@ from advisor_core.analytics.campaigns import campaign_summary, eligible_customer
 from advisor_core.domain.products import Catalog
 from advisor_core.domain.recommendation import Audience, explain_product
 from advisor_core.domain.records import Customer, RecommendationRecord
+from advisor_core.errors import CustomerNotFound
 from advisor_core.services.assessments import CurrentAssessment, current_assessment
 from advisor_core.services.recommendations import build_context
 from advisor_core.services.unit_of_work import AbstractUnitOfWork
-
-
-class CustomerNotFound(LookupError):
-    pass
 
 
 @dataclass(frozen=True)

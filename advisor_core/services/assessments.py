@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from advisor_core.domain.answers import answers_given, answers_that_count
 from advisor_core.domain.questionnaire import Questionnaire
 from advisor_core.domain.records import AssessmentRecord, CapRecord
 from advisor_core.domain.scoring import ScoreResult, score
@@ -48,8 +49,17 @@ def check_can_start(uow: AbstractUnitOfWork, *, customer_id: str | None, convers
 def assess(uow: AbstractUnitOfWork, questionnaire: Questionnaire, *, answers: Mapping[str, object],
            customer_id: str | None, conversation_id: str, channel: str,
            now: dt.datetime) -> tuple[ScoreResult, AssessmentRecord]:
-    """Score the answers and append the assessment. Either all of it is stored or nothing."""
-    result = score(questionnaire, answers)  # invalid answers raise before any write
+    """Score the answers and append the assessment. Either all of it is stored or nothing.
+
+    ``answers`` maps slot -> value and may hold item 11's re-ask beside its first reading
+    (``kyc_loss_tolerance_recheck``): the re-ask counts and both are kept. For a signed-in
+    customer the date of birth on the bank's record decides the age, not the typed age.
+    """
+    with uow:
+        customer = uow.customers.get(customer_id) if customer_id else None
+    age_on_record = customer.age_on(now.date()) if customer else None
+    # invalid answers raise before any write
+    result = score(questionnaire, answers_that_count(questionnaire, answers), age_on_record=age_on_record)
     with uow:
         check_retake_allowed([a.created_at for a in _previous(uow, customer_id, conversation_id)], now)
         record = AssessmentRecord(
@@ -68,6 +78,10 @@ def assess(uow: AbstractUnitOfWork, questionnaire: Questionnaire, *, answers: Ma
             lowest_category=result.lowest_category,
             age_at_assessment=result.age,
             created_at=now,
+            answer_log=tuple((a.slot, a.value) for a in answers_given(questionnaire, answers)),
+            answered_points=dict(result.answered_points),
+            answered_total=result.answered_total,
+            age_source=result.age_source.value,
         )
         uow.assessments.add(record)
         uow.commit()

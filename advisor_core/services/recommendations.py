@@ -7,19 +7,23 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
+from advisor_core.domain.calculators import DepositPlusComparison, deposit_plus_comparison
 from advisor_core.domain.levels import RiskLevel
-from advisor_core.domain.products import Catalog
+from advisor_core.domain.products import Catalog, Product
 from advisor_core.domain.recommendation import Audience, CustomerContext, Recommendation, recommend
 from advisor_core.domain.records import (
     AssessmentRecord,
     Customer,
+    HandoffTicket,
     RecommendationRecord,
     RecommendedItem,
     SuitabilityEvent,
 )
+from advisor_core.domain.scoring import AGE_REVIEW
 from advisor_core.domain.suitability import ProductRequestDecision, RequestOutcome, decide_product_request
-from advisor_core.errors import AssessmentRequiredError
+from advisor_core.errors import AssessmentRequiredError, ConfirmationWithoutWarningError
 from advisor_core.services.assessments import CurrentAssessment, current_assessment
+from advisor_core.services.handoffs import open_ticket
 from advisor_core.services.unit_of_work import AbstractUnitOfWork
 
 
@@ -78,24 +82,74 @@ def recommend_and_record(uow: AbstractUnitOfWork, catalog: Catalog, *, customer_
     return RecommendationOutcome(current, found, record)
 
 
+@dataclass(frozen=True)
+class ProductRequestResult:
+    """What came of a request: the decision, and the handoff ticket when a human must review it."""
+
+    decision: ProductRequestDecision
+    ticket: HandoffTicket | None = None
+
+    @property
+    def outcome(self) -> RequestOutcome:
+        return self.decision.outcome
+
+    @property
+    def product(self) -> Product:
+        return self.decision.product
+
+    @property
+    def message(self) -> str:
+        return self.decision.message
+
+
+REQUEST_TEXT_LIMIT = 500   # the customer's words kept with a warning or confirmation
+SUMMARY_WORDS = 160        # of them, in a handoff ticket's summary
+
+
 def request_product(uow: AbstractUnitOfWork, catalog: Catalog, *, product_id: str, customer_id: str | None,
-                    conversation_id: str, now: dt.datetime) -> ProductRequestDecision:
-    """A product asked for on the customer's own initiative; warnings and refusals are kept."""
+                    conversation_id: str, now: dt.datetime, request_text: str | None = None) -> ProductRequestResult:
+    """A product asked for on the customer's own initiative [CSRC 19].
+
+    Warnings and refusals are kept with the customer's own words (``request_text``). At 65 or
+    over a request for R4 or above goes to a human advisor: the warning is kept and a handoff
+    ticket carries the request and the warning.
+    """
     decision = request_product_decision_only(uow, catalog, product_id=product_id, customer_id=customer_id,
                                              conversation_id=conversation_id, now=now)
-    if decision.outcome is not RequestOutcome.WITHIN_LEVEL:
-        kind = "refusal" if decision.outcome is RequestOutcome.REFUSED else "warning"
-        _record_event(uow, kind, decision, customer_id, conversation_id, now, decision.message)
-    return decision
+    words = request_text[:REQUEST_TEXT_LIMIT] if request_text else None
+    if decision.outcome is RequestOutcome.WITHIN_LEVEL:
+        return ProductRequestResult(decision)
+    kind = "refusal" if decision.outcome is RequestOutcome.REFUSED else "warning"
+    event = _record_event(uow, kind, decision, customer_id, conversation_id, now, decision.message, words)
+    if decision.outcome is not RequestOutcome.NEEDS_HUMAN_REVIEW:
+        return ProductRequestResult(decision)
+    product = decision.product
+    # The ticket summary is short (SUMMARY_LIMIT); the event id leads to the full texts kept with the warning.
+    said = (words or "(none)")[:SUMMARY_WORDS]
+    summary = (f"Human review (aged {AGE_REVIEW}+, {product.risk_rating.name} asked for on own initiative): "
+               f"{product.id} ({product.risk_rating.name}) at level {decision.level.name}; warning "
+               f"{event.event_id} shown. Customer's words: {said}. Warning: {decision.message}")
+    ticket = open_ticket(uow, customer_id=customer_id, conversation_id=conversation_id, summary=summary, now=now)
+    return ProductRequestResult(decision, ticket)
 
 
 def confirm_product(uow: AbstractUnitOfWork, catalog: Catalog, *, product_id: str, customer_id: str | None,
                     conversation_id: str, confirmation_text: str, now: dt.datetime) -> ProductRequestDecision:
-    """The customer's explicit confirmation after the special risk warning, recorded."""
+    """The customer's explicit confirmation after the special risk warning, recorded.
+
+    Raises ConfirmationWithoutWarningError unless this conversation's latest warning-or-
+    confirmation for the product is a warning: every confirmation answers its own warning.
+    """
     decision = request_product_decision_only(uow, catalog, product_id=product_id, customer_id=customer_id,
                                              conversation_id=conversation_id, now=now)
     if decision.outcome is RequestOutcome.NEEDS_CONFIRMATION:
-        _record_event(uow, "confirmation", decision, customer_id, conversation_id, now, confirmation_text)
+        with uow:
+            exchange = [e for e in uow.suitability_events.list_for_conversation(conversation_id)
+                        if e.product_id == product_id and e.kind in ("warning", "confirmation")]
+        if not exchange or exchange[-1].kind != "warning":
+            raise ConfirmationWithoutWarningError(product_id)
+        _record_event(uow, "confirmation", decision, customer_id, conversation_id, now,
+                      "customer confirmed after the special risk warning", confirmation_text[:REQUEST_TEXT_LIMIT])
     return decision
 
 
@@ -106,17 +160,46 @@ def request_product_decision_only(uow: AbstractUnitOfWork, catalog: Catalog, *, 
     current = current_assessment(uow, customer_id=customer_id, conversation_id=conversation_id, now=now)
     if current is None or not current.valid:
         raise AssessmentRequiredError(current.validity.reason if current else "no assessment yet")
-    return decide_product_request(RiskLevel.parse(current.record.level), current.record.lowest_category, product)
+    with uow:
+        customer = uow.customers.get(customer_id) if customer_id else None
+    ctx = build_context(current.record, customer, now.date())
+    return decide_product_request(RiskLevel.parse(current.record.level), current.record.lowest_category, product,
+                                  age=ctx.age)
 
 
 def _record_event(uow: AbstractUnitOfWork, kind: str, decision: ProductRequestDecision, customer_id: str | None,
-                  conversation_id: str, now: dt.datetime, text: str) -> None:
+                  conversation_id: str, now: dt.datetime, text: str,
+                  customer_text: str | None = None) -> SuitabilityEvent:
+    event = SuitabilityEvent(
+        event_id=uuid.uuid4().hex, customer_id=customer_id, conversation_id=conversation_id,
+        kind=kind, product_id=decision.product.id, product_rating=decision.product.risk_rating.name,
+        customer_level=decision.level.name, text=text, created_at=now, customer_text=customer_text)
     with uow:
-        uow.suitability_events.add(SuitabilityEvent(
-            event_id=uuid.uuid4().hex, customer_id=customer_id, conversation_id=conversation_id,
-            kind=kind, product_id=decision.product.id, product_rating=decision.product.risk_rating.name,
-            customer_level=decision.level.name, text=text, created_at=now))
+        uow.suitability_events.add(event)
         uow.commit()
+    return event
+
+
+@dataclass(frozen=True)
+class DepositPlusOffer:
+    """What a verified customer's demand balance would earn in deposit-plus, when it is offered."""
+
+    comparison: DepositPlusComparison
+
+
+DEPOSIT_PLUS_MONTHS = 12
+
+
+def deposit_plus_offer(uow: AbstractUnitOfWork, catalog: Catalog, *, customer_id: str | None,
+                       months: int = DEPOSIT_PLUS_MONTHS) -> DepositPlusOffer | None:
+    """The comparison for a known customer whose demand balance deposit-plus is offered on."""
+    if customer_id is None:
+        return None
+    with uow:
+        customer = uow.customers.get(customer_id)
+    if customer is None or not catalog.rates.offers_deposit_plus(customer.demand_balance):
+        return None
+    return DepositPlusOffer(deposit_plus_comparison(customer.demand_balance, months, catalog.rates))
 
 
 def money(value: Decimal) -> str:

@@ -14,6 +14,7 @@ from advisor_core.errors import PersistenceError
 from tests.actions.conftest import (
     CUSTOMER_ID,
     FULL_ANSWERS,
+    SENDER,
     advisor_token,
     assessment_for,
     customer_token,
@@ -22,7 +23,7 @@ from tests.actions.conftest import (
     seed,
     stored,
 )
-from tests.fakes import FakeUnitOfWork, make_customer
+from tests.fakes import FakeUnitOfWork, make_customer, make_event
 
 SECRET_WORDS = "my private note: xyzzy plugh"
 
@@ -60,7 +61,10 @@ class BrokenUnitOfWork(FakeUnitOfWork):
 @pytest.fixture(params=["add", "commit"])
 def broken_uow(request, svc):
     uow = BrokenUnitOfWork(request.param)
-    seed(uow, make_customer(CUSTOMER_ID), assessment_for("C3", assessment_id="A-C3"))
+    # The warning a confirmation answers (a confirmation without one is refused before any write).
+    warning = make_event("E-warning", customer_id=CUSTOMER_ID, conversation_id=SENDER, kind="warning",
+                         product_id="tech_thematic_fund", product_rating="R5", customer_level="C3")
+    seed(uow, make_customer(CUSTOMER_ID), assessment_for("C3", assessment_id="A-C3"), warning)
     uow.broken = True
     use_services(Services(questionnaire=svc.questionnaire, catalog=svc.catalog, uow_factory=lambda: uow,
                           jwt_secret=svc.jwt_secret, clock=svc.clock))

@@ -9,7 +9,7 @@ import json
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import kyc
+from actions import kyc, products
 from advisor_core.adapters.datafiles import default_questionnaire
 from tests.actions.conftest import (
     CUSTOMER_ID,
@@ -31,12 +31,12 @@ from tests.actions.conftest import (
     texts,
     user_event,
 )
-from tests.fakes import make_assessment
+from tests.fakes import make_assessment, make_customer
 
 RECHECK = "kyc_loss_tolerance_recheck"
 Q = default_questionnaire()
 
-# The option order of shared spec kyc-suitability.md section 1 (fewest points first), by slot.
+# The option order of the spec's section 1 (fewest points first), by slot; see docs/suitability-rules.md.
 SPEC_OPTION_ORDER = {
     "kyc_income_source": ["none", "pension_only", "one_stable_wage", "two_incomes_or_business"],
     "kyc_investable_assets": ["lt_100k", "100k_500k", "500k_3m", "gt_3m"],
@@ -297,13 +297,14 @@ def test_a_consistent_tradeoff_answer_goes_on_to_the_goals():
 
 @pytest.mark.parametrize("answer, expected", [("le_30", "le_30"), ("I could live with losing 10%", "le_15"),
                                               ("le_5", "le_5")])
-def test_the_recheck_answer_also_sets_the_loss_tolerance(answer, expected):
+def test_the_recheck_answer_is_kept_beside_the_first_reading(answer, expected):
+    # Issue 10 item 3: the first reading of item 11 is no longer overwritten by the re-ask.
     slots = {**BEFORE_TRADEOFF, "kyc_loss_tolerance": "le_5", "kyc_return_tradeoff": "all_b"}
     events, dispatcher = validate(RECHECK, answer, slots=slots)
 
     sets = slot_sets(events)
     assert sets[RECHECK] == expected
-    assert sets["kyc_loss_tolerance"] == expected
+    assert "kyc_loss_tolerance" not in sets
     assert sets["kyc_failed_attempts"] == 0
     assert dispatcher.messages == []
     after = {**slots, **{k: v for k, v in sets.items() if k != "requested_slot"}}
@@ -474,3 +475,64 @@ def test_score_assessment_respects_the_retake_limit(fake_uow):
     assert len(stored(fake_uow)["assessments"]) == 2
     assert "already retaken" in dispatcher.messages[0]["text"]
     assert "risk_level" not in slot_sets(events)
+
+
+# ------------------------------------------------------------------ issue 10: every answer, age on record
+
+
+def test_score_assessment_keeps_the_first_reading_of_item_11_and_its_re_ask(fake_uow):
+    answers = dict(FULL_ANSWERS, kyc_horizon="5_10y", kyc_objective="aggressive_growth",
+                   kyc_loss_tolerance="le_5", kyc_return_tradeoff="all_b", kyc_loss_tolerance_recheck="le_15")
+    run_action(kyc.ScoreAssessment(), make_tracker(slots=answers, token=customer_token()))
+
+    [record] = stored(fake_uow)["assessments"]
+    log = list(record.answer_log)
+    assert ("kyc_loss_tolerance", "le_5") in log and (RECHECK, "le_15") in log
+    assert log.index(("kyc_loss_tolerance", "le_5")) < log.index((RECHECK, "le_15"))
+    assert [slot for slot, _ in log] == [*Q.slots[:-1], RECHECK, Q.slots[-1]]   # in the order asked
+    assert record.answers["kyc_loss_tolerance"] == "le_15"   # the re-ask counts
+    assert "inconsistent_answers" not in {c.code for c in record.caps}
+
+
+def test_a_persisting_contradiction_records_both_readings(fake_uow):
+    answers = dict(FULL_ANSWERS, kyc_horizon="5_10y", kyc_objective="income",
+                   kyc_loss_tolerance="le_5", kyc_return_tradeoff="all_b", kyc_loss_tolerance_recheck="le_5")
+    _, dispatcher = run_action(kyc.ScoreAssessment(), make_tracker(slots=answers, token=customer_token()))
+
+    [record] = stored(fake_uow)["assessments"]
+    assert record.answered_points["return_tradeoff"] == 10 and record.item_points["return_tradeoff"] == 5
+    assert record.answered_points["objective"] == record.item_points["objective"] == 4
+    assert record.answered_total == record.total_score + 5
+    cap = next(c for c in record.caps if c.code == "inconsistent_answers")
+    assert cap.explanation in all_text_of(dispatcher)
+
+
+def all_text_of(dispatcher) -> str:
+    return "\n".join(texts(dispatcher))
+
+
+def test_the_bank_record_decides_the_age_of_a_signed_in_customer(fake_uow):
+    # Issue 10 item 5: born 1 March 1960, so 65 on FIXED_NOW (16 June 2025), but typed 60.
+    seed(fake_uow, make_customer(CUSTOMER_ID, birth_date=dt.date(1960, 3, 1)))
+    answers = dict(FULL_ANSWERS, kyc_age=60, kyc_horizon="5_10y")
+    events, dispatcher = run_action(kyc.ScoreAssessment(), make_tracker(slots=answers, token=customer_token()))
+
+    [record] = stored(fake_uow)["assessments"]
+    assert record.age_at_assessment == 65
+    assert record.age_source == "bank_record"
+    assert ("kyc_age", 60) in record.answer_log           # what was typed is kept
+    assert "age_65" in {c.code for c in record.caps}
+    assert int(record.level[1]) <= 3
+    text = all_text_of(dispatcher)
+    assert "60" in text and "65" in text and "record" in text
+    # The new assessment is valid at once: no false "you have turned 65" expiry.
+    _, told = run_action(products.TellRiskLevel(), make_tracker(intent="ask_risk_level", token=customer_token()))
+    assert f"Your risk level is {record.level}" in all_text_of(told)
+    assert "turned 65" not in all_text_of(told)
+
+
+def test_a_guest_s_typed_age_counts(fake_uow):
+    answers = dict(FULL_ANSWERS, kyc_age=60)
+    run_action(kyc.ScoreAssessment(), make_tracker(slots=answers))
+    [record] = stored(fake_uow)["assessments"]
+    assert (record.age_at_assessment, record.age_source) == (60, "typed")

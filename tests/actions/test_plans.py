@@ -154,19 +154,24 @@ def test_the_projection_figures_match_the_formula():
     assert "120,000" in text
 
 
-def test_show_plan_for_a_target_gives_a_monthly_amount():
+def test_show_plan_for_a_target_gives_the_monthly_amount_in_three_scenarios():
+    """Spec 6: always three scenarios, the inverse plan too (it used to show one 4% rate)."""
     events, dispatcher = run_action(plans.ShowEducationPlan(),
                                     make_tracker(slots={"child_age": "3", "target_amount": "200000"}))
 
     text = all_text(dispatcher)
     assert "200,000" in text
-    monthly = re.search(r"about ([\d,]+\.?\d*) a month", text)
-    assert monthly, text
-    amount = Decimal(monthly.group(1).replace(",", ""))
-    i, n = 0.04 / 12, 180
-    assert abs(float(amount) - 200000 * i / ((1 + i) ** n - 1)) < 0.02
-    assert "4%" in text
-    assert "not guaranteed" in text
+    found = re.findall(r"at (\d+)% a year: ([\d,]+\.?\d*) a month, paying in ([\d,]+\.?\d*)", text)
+    assert [rate for rate, _, _ in found] == ["2", "4", "6"], text
+    n = 180
+    for rate, monthly, paid in found:
+        i = int(rate) / 100 / 12
+        amount = Decimal(monthly.replace(",", ""))
+        assert abs(float(amount) - 200000 * i / ((1 + i) ** n - 1)) < 0.02   # FV formula, solved for P
+        assert Decimal(paid.replace(",", "")) == amount * n
+    monthlies = [Decimal(m.replace(",", "")) for _, m, _ in found]
+    assert monthlies == sorted(monthlies, reverse=True)   # a higher return needs less each month
+    assert "simulated" in text and "not guaranteed" in text
     assert slot_sets(events) == {"child_age": None, "monthly_contribution": None, "target_amount": None}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 
@@ -26,7 +27,7 @@ from tests.actions.conftest import (
     slot_sets,
     stored,
 )
-from tests.fakes import make_customer
+from tests.fakes import make_customer, make_event
 
 CATALOG = default_catalog()
 RATING_IN_TEXT = re.compile(r"\((R[1-5])\)")
@@ -153,17 +154,15 @@ def test_recommend_for_c2_never_lists_anything_above_r2_and_keeps_a_record(fake_
         assert CATALOG.get(item.product_id).name in text
 
 
-def test_cross_sell_offer_is_shown_apart_from_investments_to_an_assessed_customer(fake_uow):
-    # The renovation instalment is an advisor-facing cross-sell: a customer sees it only once they
-    # have a valid level, and then as a credit offer, not among the investments that "suit" them.
-    # make_customer's mortgage started in 2015, so the loan's own rule (a seasoned mortgage) passes.
+def test_the_advisor_only_cross_sell_is_never_shown_to_a_customer(fake_uow):
+    # The renovation instalment is `audience: advisor` in the catalog: an assessed customer with a
+    # seasoned mortgage (make_customer's started in 2015) still does not see it.
     seed(fake_uow, customer(), assessment_for("C2"))
     _, dispatcher = run_action(products.RecommendProducts(),
                                make_tracker(intent="ask_recommendation", token=customer_token()))
-    loan = CATALOG.get("renovation_instalment")
-    investments, *rest = [m["text"] for m in dispatcher.messages]
-    assert loan.name not in investments
-    assert any(loan.name in text and "not an investment" in text for text in rest)
+    assert CATALOG.get("renovation_instalment").name not in all_text(dispatcher)
+    [record] = stored(fake_uow)["recommendations"]
+    assert "renovation_instalment" not in [i.product_id for i in record.items]
 
 
 def test_cross_sell_offer_is_not_shown_without_an_assessment(fake_uow):
@@ -176,10 +175,10 @@ def test_cross_sell_offer_is_not_shown_without_an_assessment(fake_uow):
 # ------------------------------------------------------------------ products asked for by name
 
 
-def request(product_id, fake_uow, *, token="customer"):
+def request(product_id, fake_uow, *, token="customer", text="I want the thematic fund"):
     real = {"customer": customer_token(), "forged": forged_token(), "advisor": advisor_token()}.get(token, token)
     return run_action(products.RequestProduct(),
-                      make_tracker(intent="request_product", token=real, slots={"product": product_id},
+                      make_tracker(intent="request_product", token=real, slots={"product": product_id}, text=text,
                                    entities=[{"entity": "product", "value": product_id}]))
 
 
@@ -213,8 +212,9 @@ def test_the_confirmation_is_recorded(fake_uow):
     assert slot_sets(events) == {"pending_product": None, "product": None}
     kinds = [(e.kind, e.product_id) for e in stored(fake_uow)["suitability_events"]]
     assert kinds == [("warning", "tech_thematic_fund"), ("confirmation", "tech_thematic_fund")]
-    confirmation = stored(fake_uow)["suitability_events"][1]
-    assert "yes, I understand the risk" in confirmation.text
+    warning, confirmation = stored(fake_uow)["suitability_events"]
+    assert warning.customer_text == "I want the thematic fund"   # the customer's own request
+    assert confirmation.customer_text == "yes, I understand the risk"
     assert confirmation.customer_id == CUSTOMER_ID
     assert "recorded" in all_text(dispatcher)
     assert "not recommended by us" in all_text(dispatcher)
@@ -318,6 +318,64 @@ def test_a_confirmation_for_a_product_now_refused_does_not_promise_the_purchase(
     assert "complete the purchase" not in text
     assert "confirmation is recorded" not in text
     assert slot_sets(events)["pending_product"] is None
+
+
+def test_a_confirmation_without_a_warning_in_this_conversation_is_refused(fake_uow):
+    # Issue 10 item 4: a valid C3 assessment, a pending product slot, but no warning was ever
+    # shown in this conversation (only in another one): nothing may be recorded as confirmed.
+    other = make_event("E-elsewhere", customer_id=CUSTOMER_ID, conversation_id="another-conversation",
+                       product_id="tech_thematic_fund", customer_level="C3")
+    seed(fake_uow, customer(), assessment_for("C3"), other)
+    events, dispatcher = run_action(products.ConfirmProductRequest(),
+                                    make_tracker(intent="affirm", token=customer_token(),
+                                                 slots={"pending_product": "tech_thematic_fund"}))
+
+    assert [e.event_id for e in stored(fake_uow)["suitability_events"]] == ["E-elsewhere"]
+    assert "lapsed" in all_text(dispatcher)
+    assert slot_sets(events) == {"pending_product": None, "product": None}
+
+
+def test_one_warning_answers_one_confirmation(fake_uow):
+    seed(fake_uow, customer(), assessment_for("C3"))
+    request("tech_thematic_fund", fake_uow)
+    confirm = make_tracker(intent="affirm", text="yes", token=customer_token(),
+                           slots={"pending_product": "tech_thematic_fund"})
+    run_action(products.ConfirmProductRequest(), confirm)
+    _, dispatcher = run_action(products.ConfirmProductRequest(), confirm)   # replayed
+
+    assert [e.kind for e in stored(fake_uow)["suitability_events"]] == ["warning", "confirmation"]
+    assert "lapsed" in all_text(dispatcher)
+
+
+@pytest.mark.parametrize("product_id", ["index_fund", "tech_thematic_fund"])
+def test_at_65_or_over_an_r4_plus_request_goes_to_a_human(product_id, fake_uow):
+    # Issue 10 item 2: a 67-year-old (by the bank's record) at C3 asks for an R4/R5 fund.
+    seed(fake_uow, customer(birth_date=dt.date(1958, 1, 10)), assessment_for("C3", age=67))
+    events, dispatcher = request(product_id, fake_uow, text="I'd like some of that fund please")
+
+    assert slot_sets(events) == {"product": None, "pending_product": None}   # nothing to confirm here
+    assert "/affirm" not in payloads(dispatcher)
+    [ticket] = stored(fake_uow)["handoffs"]
+    [warning] = stored(fake_uow)["suitability_events"]
+    assert warning.kind == "warning" and warning.product_id == product_id
+    assert warning.customer_text == "I'd like some of that fund please"
+    assert ticket.customer_id == CUSTOMER_ID and ticket.conversation_id == SENDER
+    assert product_id in ticket.summary and warning.event_id in ticket.summary
+    assert "I'd like some of that fund please" in ticket.summary
+    text = all_text(dispatcher)
+    assert "Special risk warning" in text
+    assert ticket.ticket_id in text and "human advisor" in text and "working day" in text
+    # and a confirmation typed anyway records nothing
+    run_action(products.ConfirmProductRequest(),
+               make_tracker(intent="affirm", token=customer_token(), slots={"pending_product": product_id}))
+    assert [e.kind for e in stored(fake_uow)["suitability_events"]] == ["warning"]
+
+
+def test_under_65_an_r4_request_still_needs_a_confirmation(fake_uow):
+    seed(fake_uow, customer(birth_date=dt.date(1962, 1, 10)), assessment_for("C3", age=63))
+    events, _ = request("index_fund", fake_uow)
+    assert slot_sets(events) == {"pending_product": "index_fund"}
+    assert stored(fake_uow)["handoffs"] == []
 
 
 # ------------------------------------------------------------------ deposit-plus

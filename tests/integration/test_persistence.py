@@ -68,7 +68,7 @@ def _assert_utc(value: dt.datetime) -> None:
 def test_upgrade_creates_schema_and_twice_is_a_no_op(db_url):
     assert current_revision(db_url) is None
     upgrade(db_url)
-    assert current_revision(db_url) == head_revision() == "0001"
+    assert current_revision(db_url) == head_revision() == "0002"
 
     engine = make_engine(db_url)
     try:
@@ -84,7 +84,7 @@ def test_upgrade_creates_schema_and_twice_is_a_no_op(db_url):
         engine.dispose()
 
     upgrade(db_url)  # a second upgrade changes nothing
-    assert current_revision(db_url) == "0001"
+    assert current_revision(db_url) == "0002"
     engine = make_engine(db_url)
     try:
         inspector = inspect(engine)
@@ -113,7 +113,7 @@ def test_downgrade_to_base_and_upgrade_again(migrated_url):
     finally:
         engine.dispose()
     upgrade(migrated_url)
-    assert current_revision(migrated_url) == "0001"
+    assert current_revision(migrated_url) == "0002"
 
 
 def test_upgrade_of_an_unreachable_database_raises_persistence_error():
@@ -586,3 +586,46 @@ def test_nothing_connects_at_import_time(tmp_path):
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
     subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, check=True)
+
+
+# --------------------------------------------------------------------------- migration 0002
+
+
+def test_0002_keeps_rows_written_before_it_and_the_append_only_triggers(db_url):
+    """Issue 10's columns are added, never backfilled: a row of 0001 reads back with empty
+    defaults, and the database still refuses to change it."""
+    upgrade(db_url, "0001")
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO assessments (assessment_id, customer_id, conversation_id, channel, "
+                "questionnaire_version, answers, item_points, total_score, capacity_score, willingness_score, "
+                "caps, level, lowest_category, age_at_assessment, created_at) VALUES ('A-old', 'CUST-0001', "
+                "'conv-1', 'rest', 'v1', '{}', '{}', 40, 50, 40, '[]', 'C3', false, 44, "
+                "'2024-03-01 09:30:00')"))
+        upgrade(db_url)
+        assert current_revision(db_url) == "0002"
+        uow = SqlAlchemyUnitOfWork(make_session_factory(db_url))
+        with uow:
+            [old] = uow.assessments.list_for_customer("CUST-0001")
+            uow.assessments.add(make_assessment("A-new"))
+            uow.suitability_events.add(make_event("E-new"))
+            uow.commit()
+        assert (old.answer_log, old.answered_points, old.answered_total, old.age_source) == ((), {}, None, "typed")
+        with uow:
+            assert uow.assessments.list_for_customer("CUST-0001")[-1] == make_assessment("A-new")
+            assert uow.suitability_events.list_for_customer("CUST-0001") == [make_event("E-new")]
+        for statement in ("UPDATE assessments SET answer_log = NULL WHERE assessment_id = 'A-new'",
+                          "UPDATE suitability_events SET customer_text = 'x'",
+                          "DELETE FROM assessments WHERE assessment_id = 'A-old'"):
+            with engine.connect() as connection:
+                with pytest.raises(DBAPIError, match="append-only"):
+                    with connection.begin():
+                        connection.execute(text(statement))
+        downgrade(db_url, "0001")
+        assert current_revision(db_url) == "0001"
+        columns = {c["name"] for c in inspect(engine).get_columns("assessments")}
+        assert "answer_log" not in columns and "age_at_assessment" in columns
+    finally:
+        engine.dispose()

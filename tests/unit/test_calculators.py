@@ -17,6 +17,7 @@ from advisor_core.domain.calculators import (
     future_value,
     monthly_for_target,
     months_until_age,
+    target_plan,
 )
 from advisor_core.domain.products import DepositRates
 from advisor_core.errors import CalculatorInputError
@@ -225,3 +226,28 @@ def test_property_deposit_plus_pays_at_least_twice_demand(balance: Decimal, mont
     exact_plus = balance * (D("0.40") * min(months, 3) + D("0.90") * max(months - 3, 0)) / 100 / 12
     assert abs(result.demand_earnings - exact_demand) <= D("0.005")
     assert abs(result.deposit_plus_earnings - exact_plus) <= D("0.005")
+
+
+# ------------------------------------------------------------------ the target plan (issue 10 item 6)
+
+
+def test_target_plan_shows_the_three_scenarios() -> None:
+    plan = target_plan(D(200000), 180)
+    assert [n.annual_rate for n in plan.needs] == [D(2), D(4), D(6)]
+    assert plan.target == D("200000.00") and plan.months == 180
+    for need in plan.needs:
+        i = need.annual_rate / 100 / 12
+        # paying the monthly amount reaches the target, a cent less a month does not
+        assert future_value(need.monthly, 180, need.annual_rate) >= D(200000)
+        assert future_value(need.monthly - D("0.01"), 180, need.annual_rate) < D(200000)
+        assert need.total_paid == need.monthly * 180
+        assert i > 0
+    assert plan.needs[0].monthly > plan.needs[1].monthly > plan.needs[2].monthly
+    assert "not guaranteed" in plan.disclaimer
+
+
+def test_target_plan_bad_inputs() -> None:
+    with pytest.raises(CalculatorInputError):
+        target_plan(D(0), 12)
+    with pytest.raises(CalculatorInputError):
+        target_plan(D(1000), 0)

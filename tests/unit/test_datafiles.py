@@ -144,6 +144,16 @@ QUESTIONNAIRE_CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]
     ("missing version", _del(["version"]), "(top).version", "non-empty text"),
     ("keywords not a list", lambda d: option(d, "objective", "growth").update(keywords="grow"),
      "items[objective].options[growth].keywords", "list"),
+    ("missing consistency rule", _del(["consistency"]), "consistency", "mapping"),
+    ("consistency on an unknown item", lambda d: d["consistency"].update(item="loss"),
+     "consistency.item", "not an item"),
+    ("consistency careful answer unknown", lambda d: d["consistency"].update(careful_answers=["le_50"]),
+     "consistency.careful_answers", "le_50"),
+    ("consistency bold threshold above every option",
+     lambda d: d["consistency"]["bold_from"].update(objective=11),
+     "consistency.bold_from.objective", "both sides"),
+    ("consistency without a recheck prompt", lambda d: d["consistency"].pop("recheck_prompt"),
+     "consistency.recheck_prompt", "non-empty text"),
 ]
 
 
@@ -219,6 +229,8 @@ CATALOG_CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
     ("bad type", lambda d: product(d, "bond_fund").update(type="crypto"), "products[bond_fund].type", "crypto"),
     ("bad liquidity", lambda d: product(d, "bond_fund").update(liquidity="weekly"),
      "products[bond_fund].liquidity", "weekly"),
+    ("bad audience", lambda d: product(d, "renovation_instalment").update(audience="partners"),
+     "products[renovation_instalment].audience", "partners"),
     ("horizon not whole", lambda d: product(d, "bond_fund").update(horizon_months=1.5),
      "products[bond_fund].horizon_months", "whole number"),
     ("missing name", lambda d: product(d, "equity_fund").pop("name"), "products[equity_fund].name", "text"),
@@ -305,6 +317,14 @@ def test_product_data_sane(catalog: Catalog) -> None:
         assert p.audience in ("customer", "advisor")
         assert "guarantee" not in p.description.lower().replace("not guaranteed", ""), p.id
         assert "not guaranteed" in p.return_range_words
+
+
+def test_the_consistency_rule_is_read_from_the_data_file() -> None:
+    rule = load_questionnaire().consistency
+    assert rule.item == "loss_tolerance"
+    assert rule.careful_answers == ("none", "le_5")
+    assert dict(rule.bold_from) == {"objective": 7, "return_tradeoff": 8}
+    assert "5%" in rule.recheck_prompt
 
 
 def test_renovation_loan_is_advisor_facing(catalog: Catalog) -> None:

@@ -147,17 +147,16 @@ def test_renovation_loan_without_mortgage() -> None:
 
 
 def test_renovation_loan_audiences() -> None:
+    """The catalog marks the loan `audience: advisor`: only a verified advisor ever sees it."""
     loan = CATALOG.get("renovation_instalment")
+    assert loan.audience is Audience.ADVISOR
     without_level = CustomerContext(level=None, **seasoned(800))
     with_level = CustomerContext(level=RiskLevel.C1, **seasoned(800))
-    # never to a customer without a level
-    excluded = check_product(loan, without_level, CATALOG, Audience.CUSTOMER)
-    assert excluded is not None and excluded.rule == "no_assessment"
-    assert "renovation_instalment" not in everything(without_level, Audience.CUSTOMER)
-    # the advisor sees it either way; a customer with a level may see it
-    assert "renovation_instalment" in everything(without_level, ADVISOR)
-    assert check_product(loan, with_level, CATALOG, Audience.CUSTOMER) is None
-    assert "renovation_instalment" in everything(with_level, Audience.CUSTOMER)
+    for ctx in (without_level, with_level):
+        excluded = check_product(loan, ctx, CATALOG, Audience.CUSTOMER)
+        assert excluded is not None and excluded.rule == "advisor_only"
+        assert "renovation_instalment" not in everything(ctx, Audience.CUSTOMER)
+        assert "renovation_instalment" in everything(ctx, ADVISOR)
 
 
 def test_renovation_loan_reason_says_credit() -> None:

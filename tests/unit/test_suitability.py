@@ -114,6 +114,38 @@ def test_property_request_outcomes(level: RiskLevel, lowest: bool, index: int) -
     assert "guarantee" not in lowered.replace("not guaranteed", "")
 
 
+@given(st.sampled_from(list(RiskLevel)), st.booleans(), st.integers(0, 100), st.integers(18, 100))
+@settings(max_examples=300, deadline=None)
+def test_property_request_outcomes_with_age(level: RiskLevel, lowest: bool, index: int, age: int) -> None:
+    """Spec 2.4: at 65 or over R4+ needs a human review - never a confirmation in the chat."""
+    catalog = default_catalog()
+    product = catalog.products[index % len(catalog.products)]
+    if lowest:
+        level = RiskLevel.C1
+    decision = decide_product_request(level, lowest, product, age=age)
+    review = age >= 65 and product.risk_rating >= RiskRating.R4
+    if product.risk_rating <= TABLE[level] and not review:
+        assert decision.outcome is RequestOutcome.WITHIN_LEVEL
+    elif lowest or product.type in (ProductType.BANK_WEALTH, ProductType.STRUCTURED_DEPOSIT):
+        assert decision.outcome is RequestOutcome.REFUSED
+    elif review:
+        assert decision.outcome is RequestOutcome.NEEDS_HUMAN_REVIEW
+    else:
+        assert decision.outcome is RequestOutcome.NEEDS_CONFIRMATION
+
+
+@pytest.mark.parametrize("product_id", ["index_fund", "equity_fund", "tech_thematic_fund"])
+def test_a_67_year_old_cannot_confirm_r4_plus_alone(catalog: Catalog, product_id: str) -> None:
+    decision = decide_product_request(RiskLevel.C3, False, catalog.get(product_id), age=67)
+    assert decision.outcome is RequestOutcome.NEEDS_HUMAN_REVIEW
+    assert "Special risk warning" in decision.message and "human advisor" in decision.message
+
+
+def test_at_64_an_r4_request_is_the_usual_confirmation(catalog: Catalog) -> None:
+    decision = decide_product_request(RiskLevel.C3, False, catalog.get("index_fund"), age=64)
+    assert decision.outcome is RequestOutcome.NEEDS_CONFIRMATION
+
+
 # ------------------------------------------------------------------ assessment validity
 
 

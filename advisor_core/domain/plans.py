@@ -1,0 +1,63 @@
+"""The education-fund plan's answers: what a child's age, a monthly amount and a target may be.
+
+The dialogue (``actions/plans.py``) only translates replies with these readers; the limits and
+the calculators (``calculators.py``) are the rules. See docs/suitability-rules.md ("Plans").
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from advisor_core.domain.answer_parsing import numbers_in
+from advisor_core.domain.calculators import EDUCATION_TARGET_AGE
+
+MAX_MONTHLY = Decimal(1_000_000)     # a monthly amount above this is a typing mistake, not a plan
+MAX_TARGET = Decimal(100_000_000)
+# Words that turn an amount given for the monthly question into a target to reach.
+TARGET_WORDS = re.compile(r"\b(target|goal|reach|need|want to have|total|by the time|aim)\b", re.I)
+
+
+class AmountKind(str, enum.Enum):
+    MONTHLY = "monthly"    # a monthly contribution: show the projection
+    TARGET = "target"      # a target to reach: show the monthly amount it needs
+    REJECTED = "rejected"  # not one usable amount
+
+
+@dataclass(frozen=True)
+class AmountReading:
+    kind: AmountKind
+    amount: Decimal | None = None
+
+
+def _single_number(text: str) -> Decimal | None:
+    found = numbers_in(text)
+    return found[0] if len(found) == 1 else None
+
+
+def read_child_age(text: str) -> int | None:
+    """A whole number of years from 0 to 17 (the plan saves until 18), else None."""
+    age = _single_number(text)
+    if age is None or age != age.to_integral_value() or not 0 <= age < EDUCATION_TARGET_AGE:
+        return None
+    return int(age)
+
+
+def read_monthly_or_target(text: str) -> AmountReading:
+    """The answer to "how much a month?": a monthly amount, or a target ("target 200,000")."""
+    amount = _single_number(text)
+    if amount is not None and TARGET_WORDS.search(text) and 0 < amount <= MAX_TARGET:
+        return AmountReading(AmountKind.TARGET, amount)
+    if amount is None or not 0 < amount <= MAX_MONTHLY:
+        return AmountReading(AmountKind.REJECTED)
+    return AmountReading(AmountKind.MONTHLY, amount)
+
+
+def read_target(text: str) -> Decimal | None:
+    """A target amount above zero and at most MAX_TARGET, else None."""
+    amount = _single_number(text)
+    if amount is None or not 0 < amount <= MAX_TARGET:
+        return None
+    return amount
