@@ -209,7 +209,7 @@ def _item(r: _Reader, raw: Any, index: int) -> Item:
 
 def _item_reading(r: _Reader, raw: Any, field: str, options: tuple[Option, ...]) -> ItemReading:
     raw = r.mapping(raw, field)
-    unknown = set(raw) - {"combine", "negated", "premise", "facets", "value_is_limit"}
+    unknown = set(raw) - {"combine", "negated", "premise", "facets", "value_is_limit", "comparison"}
     if unknown:
         raise r.fail(field, f"unknown field(s) {', '.join(sorted(unknown))}")
     combine = r.choice(raw, "combine", field, Combine) if "combine" in raw else Combine.ASK
@@ -231,7 +231,16 @@ def _item_reading(r: _Reader, raw: Any, field: str, options: tuple[Option, ...])
     limit = raw.get("value_is_limit", False)
     if not isinstance(limit, bool):
         raise r.fail(f"{field}.value_is_limit", "must be true or false")
-    return ItemReading(combine, negated_option, negated_words, premise, facets, limit)
+    comparison = None
+    if "comparison" in raw:
+        sub = f"{field}.comparison"
+        table = r.mapping(raw["comparison"], sub)
+        pair = r.seq(table.get("between"), f"{sub}.between")
+        if len(pair) != 2 or not all(p in {o.id for o in options} for p in pair):
+            raise r.fail(f"{sub}.between", "must name two options of this item")
+        comparison = ((str(pair[0]), str(pair[1])), r.all_words(table.get("more"), f"{sub}.more"),
+                      r.all_words(table.get("less"), f"{sub}.less"))
+    return ItemReading(combine, negated_option, negated_words, premise, facets, limit, comparison)
 
 
 def _options(r: _Reader, raw: Any, field: str, *, scored: bool) -> tuple[Option, ...]:

@@ -41,9 +41,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
 
 from text_to_num import alpha2digit
 
@@ -75,6 +76,7 @@ __all__ = [
     "reads_as_answer",
 ]
 
+T = TypeVar("T")
 _FRACTION = "FRACTION"   # marks a number that came from "a third", "half"... (never lower case)
 _HUNDRED = Decimal(100)
 _PLAIN_UNITS = ("", "currency")
@@ -128,11 +130,53 @@ def _phrase(text: str) -> tuple[str, ...]:
     return tuple(_TOKEN.findall(text.lower()))
 
 
+_IDENTITY_CACHE: dict[tuple[str, int, int], tuple[object, object, object]] = {}
+
+
+def _by_identity(kind: str, obj: object, other: object, build: Callable[[], T]) -> T:
+    """A value built once per (obj, other) pair: hashing a whole questionnaire item or lexicon
+    on every message would cost more than reading the answer. The pair is kept alive with the
+    value, so an id is never reused while it is cached."""
+    key = (kind, id(obj), id(other))
+    hit = _IDENTITY_CACHE.get(key)
+    if hit is None or hit[0] is not obj or hit[1] is not other:
+        hit = (obj, other, build())
+        _IDENTITY_CACHE[key] = hit
+    return hit[2]  # type: ignore[return-value]
+
+
+class _Index:
+    """Phrases (token tuples) by their first token, longest first, for fast matching."""
+
+    def __init__(self, entries: Iterable[tuple[tuple[str, ...], object]]) -> None:
+        table: dict[object, list[tuple[tuple[str, ...], object]]] = {}
+        for phrase, payload in entries:
+            if phrase:
+                table.setdefault(phrase[0], []).append((phrase, payload))
+        self._table = {k: sorted(v, key=lambda e: -len(e[0])) for k, v in table.items()}
+
+    def at(self, tokens: Sequence[object], i: int) -> tuple[tuple[str, ...], Any] | None:
+        if i >= len(tokens):
+            return None
+        for phrase, payload in self._table.get(tokens[i], ()):
+            if _match_at(tokens, i, phrase):
+                return phrase, payload
+        return None
+
+    def find_all(self, tokens: Sequence[object]) -> list[tuple[int, tuple[str, ...], Any]]:
+        found = []
+        for i, token in enumerate(tokens):
+            for phrase, payload in self._table.get(token, ()):
+                if _match_at(tokens, i, phrase):
+                    found.append((i, phrase, payload))
+        return found
+
+
 @dataclass(frozen=True)
 class _Compiled:
     """A lexicon prepared for fast matching (phrases as token tuples)."""
     lex: Lexicon
-    word_contractions: tuple[tuple[re.Pattern[str], str], ...]
+    word_contractions: tuple[tuple[re.Pattern[str], dict[str, str]], ...]
     negations: frozenset[str]
     not_negations: tuple[tuple[str, ...], ...]
     clause_breaks: tuple[tuple[str, ...], ...]
@@ -141,60 +185,68 @@ class _Compiled:
     joiners: frozenset[str]
     openers: frozenset[str]
     scales: dict[str, Decimal]
-    fractions: tuple[tuple[tuple[str, ...], Decimal], ...]
-    units: tuple[tuple[tuple[str, ...], str], ...]           # (phrase, unit kind), longest first
+    fractions: _Index
+    units: _Index                                            # phrase -> unit kind
     single: frozenset[str]
-    counts: tuple[tuple[tuple[str, ...], Decimal], ...]
-    periods: tuple[tuple[tuple[str, ...], Decimal], ...]
+    counts: _Index
+    periods: _Index
     every: frozenset[str]
     per_year: dict[str, Decimal]
-    question_starts: tuple[tuple[str, ...], ...]
-    digressions: tuple[tuple[str, ...], ...]
+    question_starts: _Index
+    digressions: _Index
+    filler: frozenset[str]                                   # words of comparators
 
 
 def _longest_first(pairs: Iterable[tuple[tuple[str, ...], object]]) -> tuple:
     return tuple(sorted(pairs, key=lambda p: -len(p[0])))
 
 
-@functools.lru_cache(maxsize=8)
 def _compiled(lex: Lexicon) -> _Compiled:
+    return _by_identity("lexicon", lex, None, lambda: _compile(lex))
+
+
+def _compile(lex: Lexicon) -> _Compiled:
+    # whole words first ("can't" -> "can not" before the suffix "n't" -> " not")
+    whole = {s: t for s, t in lex.contractions if not (s.startswith("'") or s.startswith("n'"))}
+    suffix = {s: t for s, t in lex.contractions if s.startswith("'") or s.startswith("n'")}
     contractions = []
-    for source, target in sorted(lex.contractions, key=lambda c: -len(c[0])):
-        if source.startswith("'") or source.startswith("n'"):
-            pattern = re.compile(re.escape(source) + r"\b")
-        else:
-            pattern = re.compile(r"(?<![\w'])" + re.escape(source) + r"(?![\w'])")
-        contractions.append((pattern, target))
-    # whole words first ("can't" before the suffix "n't")
-    contractions.sort(key=lambda c: c[0].pattern.startswith("'") or c[0].pattern.startswith("n'"))
+    if whole:
+        alternatives = "|".join(re.escape(w) for w in sorted(whole, key=len, reverse=True))
+        contractions.append((re.compile(r"(?<![\w'])(" + alternatives + r")(?![\w'])"), whole))
+    if suffix:
+        alternatives = "|".join(re.escape(w) for w in sorted(suffix, key=len, reverse=True))
+        contractions.append((re.compile("(" + alternatives + r")\b"), suffix))
     norm = functools.partial(_normalise_words, contractions=tuple(contractions))
+    before = _longest_first((tuple(norm(p)), kind) for kind, ps in lex.comparators for p in ps)
+    after = _longest_first((tuple(norm(p)), kind) for kind, ps in lex.after for p in ps)
     return _Compiled(
         lex=lex,
         word_contractions=tuple(contractions),
         negations=frozenset(lex.negations),
         not_negations=tuple(tuple(norm(p)) for p in lex.not_negations),
         clause_breaks=tuple(tuple(norm(p)) for p in lex.clause_breaks),
-        before=_longest_first((tuple(norm(p)), kind) for kind, ps in lex.comparators for p in ps),
-        after=_longest_first((tuple(norm(p)), kind) for kind, ps in lex.after for p in ps),
+        before=before,
+        after=after,
         joiners=frozenset(lex.range_joiners),
         openers=frozenset(lex.range_openers),
         scales=dict(lex.scales),
-        fractions=_longest_first((tuple(norm(p)), v) for p, v in lex.fractions),
-        units=_longest_first((tuple(norm(p)), kind) for kind, ps in lex.units for p in ps),
+        fractions=_Index((tuple(norm(p)), v) for p, v in lex.fractions),
+        units=_Index((tuple(norm(p)), kind) for kind, ps in lex.units for p in ps),
         single=frozenset(lex.single),
-        counts=_longest_first((tuple(norm(p)), v) for p, v in lex.counts),
-        periods=_longest_first((tuple(norm(p)), v) for p, v in lex.periods),
+        counts=_Index((tuple(norm(p)), v) for p, v in lex.counts),
+        periods=_Index((tuple(norm(p)), v) for p, v in lex.periods),
         every=frozenset(lex.every),
         per_year=dict(lex.per_year),
-        question_starts=tuple(tuple(norm(p)) for p in lex.question_starts),
-        digressions=tuple(tuple(norm(p)) for p in lex.digressions),
+        question_starts=_Index((tuple(norm(p)), True) for p in lex.question_starts),
+        digressions=_Index((tuple(norm(p)), True) for p in lex.digressions),
+        filler=frozenset(w for phrase, _ in (*before, *after) for w in phrase),
     )
 
 
-def _normalise_words(text: str, *, contractions: tuple[tuple[re.Pattern[str], str], ...]) -> list[str]:
+def _normalise_words(text: str, *, contractions: tuple[tuple[re.Pattern[str], dict[str, str]], ...]) -> list[str]:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-")
-    for pattern, target in contractions:
-        text = pattern.sub(target, text)
+    for pattern, table in contractions:
+        text = pattern.sub(lambda m: table[m.group(1)], text)
     text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)       # "debt-free", "fifty-two"
     text = _THOUSANDS.sub("", text)                          # "1,200,000"
     return _tokens(text)
@@ -214,15 +266,14 @@ def _match_at(tokens: Sequence[object], i: int, phrase: tuple[str, ...]) -> bool
     return tuple(tokens[i:i + len(phrase)]) == phrase
 
 
-def _replace_phrases(tokens: list[str], table: tuple[tuple[tuple[str, ...], Decimal], ...]) -> list[str]:
+def _replace_phrases(tokens: list[str], index: _Index) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        for phrase, value in table:
-            if phrase and _match_at(tokens, i, phrase):
-                out.extend([str(value), _FRACTION])
-                i += len(phrase)
-                break
+        hit = index.at(tokens, i)
+        if hit is not None:
+            out.extend([str(hit[1]), _FRACTION])
+            i += len(hit[0])
         else:
             out.append(tokens[i])
             i += 1
@@ -356,10 +407,8 @@ class _Quantity:
 
 
 def _unit_kind(tokens: Sequence[object], i: int, c: _Compiled) -> tuple[str, int]:
-    for phrase, kind in c.units:
-        if _match_at(tokens, i, phrase):
-            return kind, len(phrase)
-    return "", 0
+    hit = c.units.at(tokens, i)
+    return (hit[1], len(hit[0])) if hit is not None else ("", 0)
 
 
 def _phrase_ending_at(tokens: Sequence[object], end: int,
@@ -371,11 +420,12 @@ def _phrase_ending_at(tokens: Sequence[object], end: int,
     return None
 
 
-def _is_negated_at(tokens: Sequence[object], start: int, c: _Compiled, phrase: Sequence[str] = ()) -> bool:
+def _is_negated_at(tokens: Sequence[object], start: int, c: _Compiled, phrase: Sequence[str] = (),
+                   *, reach: int = 1) -> bool:
     """Whether a negation word stands shortly before tokens[start] in the same clause."""
     if any(word in c.negations for word in phrase):
         return False   # the keyword says the negation itself ("no income", "never")
-    lowest = max(0, start - c.lex.negation_window)
+    lowest = max(0, start - c.lex.negation_window * reach)
     for j in range(start - 1, lowest - 1, -1):
         token = tokens[j]
         if any(j - len(b) + 1 >= 0 and _match_at(tokens, j - len(b) + 1, b) for b in c.clause_breaks):
@@ -430,7 +480,7 @@ def _quantities(tokens: list[object], c: _Compiled) -> list[_Quantity]:
                 comparator = comparator or "about"
                 pos = at
                 continue
-            comparator = _FLIP.get(kind, kind) if _is_negated_at(tokens, at, c) else kind
+            comparator = _FLIP.get(kind, kind) if _is_negated_at(tokens, at, c, reach=2) else kind
             break
         after = _phrase_ending_at(tokens, _after_end(tokens, j, c), c.after)
         if after is not None and not comparator:
@@ -536,12 +586,12 @@ def _frequency(tokens: list[object], c: _Compiled) -> list[tuple[Decimal, Decima
                 per_year = c.per_year[kind] / tokens[i + 1].value   # "every 2 weeks"
                 i += 2 + used
                 continue
-        hit = next(((p, v) for p, v in c.periods if _match_at(tokens, i, p)), None)
+        hit = c.periods.at(tokens, i)
         if hit is not None:
             per_year = hit[1]
             i += len(hit[0])
             continue
-        word = next(((p, v) for p, v in c.counts if _match_at(tokens, i, p)), None)
+        word = c.counts.at(tokens, i)
         if word is not None and count is None:
             count = (word[1], word[1], "")
             i += len(word[0])
@@ -596,8 +646,7 @@ def _numeric_readings(item: Item, words: list[str], c: _Compiled) -> list[tuple[
 
 
 def _is_short_answer(words: list[str], numbers: int, c: _Compiled) -> bool:
-    filler = {w for phrase, _ in c.before for w in phrase} | {w for phrase, _ in c.after for w in phrase}
-    content = [w for w in words if not w[0].isdigit() and w not in filler and w not in c.joiners
+    content = [w for w in words if not w[0].isdigit() and w not in c.filler and w not in c.joiners
                and w.isalpha()]
     return numbers == 1 and len(content) <= 2
 
@@ -612,42 +661,29 @@ class _Hit:
     end: int
 
 
-@functools.lru_cache(maxsize=256)
-def _keyword_table(options: tuple[Option, ...], language: str, lex: Lexicon
-                   ) -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
-    """First token -> ((phrase tokens, option id), ...), longest phrase first."""
-    c = _compiled(lex)
-    table: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+def _keyword_index(options: tuple[Option, ...], c: _Compiled) -> _Index:
+    language = c.lex.language
+    entries = []
     for option in options:
         phrases = [option.id.replace("_", " "), option.label] if language == DEFAULT_LANGUAGE else []
         for text in (*phrases, *option.keywords_for(language)):
-            tokens = tuple(_words_view(text, c))
-            if tokens:
-                table.setdefault(tokens[0], []).append((tokens, option.id))
-    return {k: tuple(sorted(v, key=lambda p: -len(p[0]))) for k, v in table.items()}
+            entries.append((tuple(_words_view(text, c)), option.id))
+    return _Index(entries)
 
 
 def _keyword_hits(options: tuple[Option, ...], words: list[str], c: _Compiled) -> list[_Hit]:
-    table = _keyword_table(options, c.lex.language, c.lex)
-    hits: list[_Hit] = []
-    for i, token in enumerate(words):
-        for phrase, option in table.get(token, ()):
-            if _match_at(words, i, phrase):
-                hits.append(_Hit(option, i, i + len(phrase)))
+    index = _by_identity("keywords", options, c, lambda: _keyword_index(options, c))
+    hits = [_Hit(option, i, i + len(phrase)) for i, phrase, option in index.find_all(words)]
     # a keyword inside a longer keyword found at the same place does not count on its own
     return [h for h in hits
             if not any(o is not h and o.start <= h.start and h.end <= o.end and (o.end - o.start) > (h.end - h.start)
                        for o in hits)]
 
 
-def _phrase_hits(phrases: Iterable[str], words: list[str], c: _Compiled) -> list[tuple[int, tuple[str, ...]]]:
-    found = []
-    for text in phrases:
-        phrase = tuple(_words_view(text, c))
-        for i in range(len(words) - len(phrase) + 1):
-            if phrase and _match_at(words, i, phrase):
-                found.append((i, phrase))
-    return found
+def _phrase_hits(phrases: tuple[str, ...], words: list[str], c: _Compiled) -> list[tuple[int, tuple[str, ...]]]:
+    index = _by_identity("phrases", phrases, c,
+                         lambda: _Index((tuple(_words_view(text, c)), True) for text in phrases))
+    return [(i, phrase) for i, phrase, _ in index.find_all(words)]
 
 
 def _near_premise(hit: _Hit, words: list[str], premise: frozenset[str]) -> bool:
@@ -655,22 +691,52 @@ def _near_premise(hit: _Hit, words: list[str], premise: frozenset[str]) -> bool:
     return any(w in premise for w in nearby)
 
 
+def _live_hits(item_options: tuple[Option, ...], words: list[str], c: _Compiled,
+               premise: frozenset[str] = frozenset()) -> list[_Hit]:
+    """Keyword hits that are neither negated nor part of the question's premise, in text order."""
+    live = []
+    for hit in sorted(_keyword_hits(item_options, words, c), key=lambda h: h.start):
+        phrase = words[hit.start:hit.end]
+        if _is_negated_at(words, hit.start, c, phrase) or (premise and _near_premise(hit, words, premise)):
+            continue
+        live.append(hit)
+    return live
+
+
 def _keyword_options(item_options: tuple[Option, ...], words: list[str], c: _Compiled,
                      premise: frozenset[str] = frozenset()) -> list[str]:
     """Options named by keywords that are neither negated nor part of the question's premise."""
     found: list[str] = []
-    for hit in _keyword_hits(item_options, words, c):
-        phrase = words[hit.start:hit.end]
-        if _is_negated_at(words, hit.start, c, phrase) or (premise and _near_premise(hit, words, premise)):
-            continue
+    for hit in _live_hits(item_options, words, c, premise):
         if hit.option not in found:
             found.append(hit.option)
     return found
 
 
+def _compared(item: Item, hits: list[_Hit], words: list[str], c: _Compiled) -> str | None:
+    """The answer to "which is riskier?" from "one stock is riskier than the fund" or "the fund
+    is safer": the option named before a "more" word, or the other one before a "less" word."""
+    comparison = item.reading.comparison
+    if comparison is None or not hits:
+        return None
+    pair, more, less = comparison
+    marks = [(i, "more") for i, _ in _phrase_hits(words_in(more, c.lex.language), words, c)]
+    marks += [(i, "less") for i, _ in _phrase_hits(words_in(less, c.lex.language), words, c)]
+    named = {h.option for h in hits}
+    if not marks or not named <= set(pair):
+        return None
+    position, kind = min(marks)
+    before = [h for h in hits if h.start < position]
+    subject = (before[-1] if before else hits[0]).option
+    if kind == "more":
+        return subject
+    return next(o for o in pair if o != subject)
+
+
 def _negated_subject(item: Item, words: list[str], c: _Compiled) -> bool:
+    # Reaches twice as far as a keyword's negation: the reading it gives is the item's safest.
     subject = words_in(item.reading.negated_words, c.lex.language)
-    return any(_is_negated_at(words, i, c) for i, _ in _phrase_hits(subject, words, c))
+    return any(_is_negated_at(words, i, c, reach=2) for i, _ in _phrase_hits(subject, words, c))
 
 
 # ------------------------------------------------------------------ options
@@ -722,8 +788,15 @@ def parse_option(item: Item, text: str, *, lexicon: Lexicon | None = None) -> st
     readings: list[tuple[str, ...]] = []
     if item.numeric is not None:
         readings.extend(r for r in _numeric_readings(item, words, c) if r)
-    premise = frozenset(w for p in words_in(item.reading.premise, lex.language) for w in _words_view(p, c))
-    readings.extend((o,) for o in _keyword_options(item.options, words, c, premise))
+    premise_words = words_in(item.reading.premise, lex.language)
+    premise = _by_identity("premise", premise_words, c,
+                           lambda: frozenset(w for p in premise_words for w in _words_view(p, c)))
+    hits = _live_hits(item.options, words, c, premise)
+    compared = _compared(item, hits, words, c)
+    if compared is not None:
+        hits = [h for h in hits if h.option == compared] or [_Hit(compared, 0, 0)]
+    for option in dict.fromkeys(h.option for h in hits):
+        readings.append((option,))
     if not readings:
         if item.reading.negated_option is not None and _negated_subject(item, words, c):
             return item.reading.negated_option
@@ -793,9 +866,7 @@ def numbers_in(text: str, *, lexicon: Lexicon | None = None) -> list[Decimal]:
 def is_digression(text: str, *, lexicon: Lexicon | None = None) -> bool:
     """Whether the message is a question or request of its own ("what is a bond fund?", "stop")."""
     c, words = _views(text, lexicon or _default_lexicon())
-    if any(_match_at(words, 0, start) for start in c.question_starts):
-        return True
-    return any(_match_at(words, i, phrase) for phrase in c.digressions for i in range(len(words)))
+    return c.question_starts.at(words, 0) is not None or bool(c.digressions.find_all(words))
 
 
 def reads_as_answer(item: Item | GoalsQuestion, text: str, *, lexicon: Lexicon | None = None) -> bool:

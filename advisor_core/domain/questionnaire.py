@@ -167,6 +167,8 @@ class ItemReading:
     facets: tuple[tuple[str, Words], ...] = ()
     #: the item asks for a limit ("the largest loss you could bear"): "up to 10%" means 10%
     value_is_limit: bool = False
+    #: a "which is riskier?" item: ((the two options), "more" words, "less" words)
+    comparison: tuple[tuple[str, str], Words, Words] | None = None
 
 
 @dataclass(frozen=True)
