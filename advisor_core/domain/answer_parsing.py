@@ -569,7 +569,24 @@ def _options_for_interval(item: Item, stated: Interval) -> tuple[str, ...]:
         # one option's label holds it; on a shared edge two do: the boundary rule takes the
         # option with fewer points
         return (min(holding, key=lambda o: item.option(o).points),)
-    return tuple(option for option, label in ranges if label.overlaps(stated))
+    found = []
+    for option, label in ranges:
+        if not label.overlaps(stated):
+            continue
+        touching = _single_common_point(label, stated)
+        # a range that only touches an option at a shared edge ("within 3 years" and "3 to 5
+        # years") reaches it only if the boundary rule gives that edge to it
+        if touching is None or _options_for_interval(item, Interval.point(touching)) == (option,):
+            found.append(option)
+    return tuple(found)
+
+
+def _single_common_point(a: Interval, b: Interval) -> Decimal | None:
+    lows = [x for x in (a.low, b.low) if x is not None]
+    highs = [x for x in (a.high, b.high) if x is not None]
+    if lows and highs and max(lows) == min(highs):
+        return max(lows)
+    return None
 
 
 def _frequency(tokens: list[object], c: _Compiled) -> list[tuple[Decimal, Decimal, str]]:
