@@ -209,7 +209,7 @@ def _item(r: _Reader, raw: Any, index: int) -> Item:
 
 def _item_reading(r: _Reader, raw: Any, field: str, options: tuple[Option, ...]) -> ItemReading:
     raw = r.mapping(raw, field)
-    unknown = set(raw) - {"combine", "negated", "premise", "facets", "value_is_limit", "comparison"}
+    unknown = set(raw) - {"combine", "negated", "premise", "facets", "value_is_limit", "comparison", "split"}
     if unknown:
         raise r.fail(field, f"unknown field(s) {', '.join(sorted(unknown))}")
     combine = r.choice(raw, "combine", field, Combine) if "combine" in raw else Combine.ASK
@@ -223,7 +223,12 @@ def _item_reading(r: _Reader, raw: Any, field: str, options: tuple[Option, ...])
     premise = r.all_words(raw.get("premise", []), f"{field}.premise")
     facets_raw = r.mapping(raw.get("facets", {}), f"{field}.facets")
     facets = tuple((str(name), r.all_words(words, f"{field}.facets.{name}")) for name, words in facets_raw.items())
+    ids = {o.id for o in options}
     for option in options:
+        for other in option.or_else:
+            if other not in ids:
+                raise r.fail(f"{field[:-len('.reading')]}.options[{option.id}].or_else",
+                             f"{other!r} is not an option of this item")
         for need in option.needs:
             if need not in facets_raw:
                 raise r.fail(f"{field[:-len('.reading')]}.options[{option.id}].needs",
@@ -240,7 +245,14 @@ def _item_reading(r: _Reader, raw: Any, field: str, options: tuple[Option, ...])
             raise r.fail(f"{sub}.between", "must name two options of this item")
         comparison = ((str(pair[0]), str(pair[1])), r.all_words(table.get("more"), f"{sub}.more"),
                       r.all_words(table.get("less"), f"{sub}.less"))
-    return ItemReading(combine, negated_option, negated_words, premise, facets, limit, comparison)
+    split = None
+    if "split" in raw:
+        sub = f"{field}.split"
+        table = r.mapping(raw["split"], sub)
+        mapping = _numeric(r, {"unit": "percent", "bands": table.get("bands")}, sub, ids)
+        split = (r.all_words(table.get("first"), f"{sub}.first"), r.all_words(table.get("second"), f"{sub}.second"),
+                 mapping)
+    return ItemReading(combine, negated_option, negated_words, premise, facets, limit, comparison, split)
 
 
 def _options(r: _Reader, raw: Any, field: str, *, scored: bool) -> tuple[Option, ...]:
@@ -253,6 +265,9 @@ def _options(r: _Reader, raw: Any, field: str, *, scored: bool) -> tuple[Option,
         needs = entry.get("needs", [])
         if not isinstance(needs, list) or not all(isinstance(n, str) and n for n in needs):
             raise r.fail(f"{sub}.needs", "must be a list of facet names")
+        or_else = entry.get("or_else", [])
+        if not isinstance(or_else, list) or not all(isinstance(n, str) and n for n in or_else):
+            raise r.fail(f"{sub}.or_else", "must be a list of option ids")
         options.append(Option(
             id=option_id,
             label=r.text(entry, "label", sub),
@@ -261,6 +276,7 @@ def _options(r: _Reader, raw: Any, field: str, *, scored: bool) -> tuple[Option,
             correct=bool(entry.get("correct", False)),
             other_keywords=others,
             needs=tuple(needs),
+            or_else=tuple(or_else),
         ))
     _check_unique(r, [o.id for o in options], f"{field}[].id")
     return tuple(options)
@@ -383,7 +399,7 @@ def load_catalog(path: Path | str | None = None) -> Catalog:
 _LEXICON_LISTS = ("negations", "not_negations", "clause_breaks", "range_joiners", "range_openers", "single",
                   "every", "question_starts", "digressions")
 _LEXICON_NUMBERS = ("scales", "fractions", "counts", "periods", "per_year")
-_COMPARATOR_KINDS = ("more", "at_least", "less", "at_most", "about")
+_COMPARATOR_KINDS = ("more", "at_least", "less", "at_most", "about", "just_under", "just_over")
 
 
 def load_lexicon(path: Path | str) -> Lexicon:

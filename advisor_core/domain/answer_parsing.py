@@ -79,6 +79,7 @@ __all__ = [
 T = TypeVar("T")
 _FRACTION = "FRACTION"   # marks a number that came from "a third", "half"... (never lower case)
 _HUNDRED = Decimal(100)
+_NEAR = Decimal(1000)       # "just under X" is within a thousandth of X
 _PLAIN_UNITS = ("", "currency")
 
 
@@ -404,6 +405,8 @@ class _Quantity:
     fraction: bool
     scaled: bool
     negative: bool = False
+    start: int = 0       # token positions in the numbers view
+    end: int = 0
 
 
 def _unit_kind(tokens: Sequence[object], i: int, c: _Compiled) -> tuple[str, int]:
@@ -488,7 +491,8 @@ def _quantities(tokens: list[object], c: _Compiled) -> list[_Quantity]:
         lo, hi = sorted((low.value, high.value))
         if negative:
             lo, hi = -hi, -lo
-        found.append(_Quantity(lo, hi, unit, comparator, low.fraction, low.scaled or high.scaled, negative))
+        found.append(_Quantity(lo, hi, unit, comparator, low.fraction, low.scaled or high.scaled, negative,
+                               start, j))
         i = j
     return found
 
@@ -557,6 +561,11 @@ def _stated_interval(low: Decimal, high: Decimal, comparator: str, *, limit: boo
         return Interval(Decimal(0), not limit, low, False)
     if comparator == "at_most":
         return Interval.point(low) if limit else Interval(Decimal(0), True, low, True)
+    # "just under 100k", "almost 5 years": a little below the value, never on it
+    if comparator == "just_under" and low > 0:
+        return Interval(low - low / _NEAR, True, low, False)
+    if comparator == "just_over":
+        return Interval(low, False, low + max(low, Decimal(1)) / _NEAR, True)
     return Interval.point(low)
 
 
@@ -617,7 +626,11 @@ def _frequency(tokens: list[object], c: _Compiled) -> list[tuple[Decimal, Decima
     for q in _quantities(tokens, c):
         if q.unit in ("", "times") and not q.fraction and not q.scaled and not q.negative:
             low, high = q.low, q.high
-            if q.comparator in ("more", "at_least"):
+            if q.comparator == "just_under" and low >= 1:
+                found.append((low - 1, low - 1, ""))
+            elif q.comparator == "just_over":
+                found.append((low + 1, low + 1, ""))
+            elif q.comparator in ("more", "at_least"):
                 found.append((low, Decimal(-1), q.comparator))
             elif q.comparator in ("less", "at_most"):
                 found.append((Decimal(0), high, q.comparator))
@@ -660,6 +673,52 @@ def _numeric_readings(item: Item, words: list[str], c: _Compiled) -> list[tuple[
             raise UnknownOptionError(item.slot, " ".join(words), item.option_ids)
         readings.append(_options_for_interval(item, _stated_interval(low, high, q.comparator, limit=limit)))
     return readings
+
+
+def _split_reading(item: Item, words: list[str], c: _Compiled) -> tuple[str, ...] | None:
+    """Item 13 answered as shares: "70% A and 30% B", "80/20 in favour of A", "60 40 towards B".
+
+    The second option's share (B) picks the option through the split's bands.
+    """
+    split = item.reading.split
+    if split is None:
+        return None
+    first_words, second_words, mapping = split
+    tokens = _numbers_view(words, c, fractions=True)
+    sides = {i: "first" for i, _ in _phrase_hits(words_in(first_words, c.lex.language), tokens, c)}
+    sides.update({i: "second" for i, _ in _phrase_hits(words_in(second_words, c.lex.language), tokens, c)})
+    shares = [q for q in _quantities(tokens, c) if q.unit in ("", "percent") and not q.scaled
+              and q.low == q.high and 0 <= q.low <= _HUNDRED]
+    second_share: Decimal | None = None
+    pair = _share_pair(tokens)
+    if pair is not None and sides:
+        # "80/20 in favour of A": the larger share goes to the side named
+        named = sides[min(sides)]
+        larger, smaller = max(pair), min(pair)
+        second_share = larger if named == "second" else smaller
+    else:
+        for q in shares:
+            side = next((sides[i] for i in range(q.end, min(q.end + 4, len(tokens))) if i in sides), None)
+            side = side or next((sides[i] for i in range(max(0, q.start - 2), q.start) if i in sides), None)
+            if side is not None:
+                second_share = q.low if side == "second" else _HUNDRED - q.low
+                break
+    if second_share is None:
+        return None
+    stand_in = Item(item.key, item.number, item.slot, item.group, item.question, item.why,
+                    item.options, mapping)
+    return _options_for_interval(stand_in, Interval.point(second_share))
+
+
+def _share_pair(tokens: list[object]) -> tuple[Decimal, Decimal] | None:
+    """"80/20", "60 40", "70-30" adding up to 100."""
+    for i in range(len(tokens) - 1):
+        a = tokens[i]
+        j = i + 2 if i + 2 < len(tokens) and tokens[i + 1] in ("/", "-", ":") else i + 1
+        b = tokens[j] if j < len(tokens) else None
+        if isinstance(a, _Num) and isinstance(b, _Num) and a.value + b.value == _HUNDRED:
+            return a.value, b.value
+    return None
 
 
 def _is_short_answer(words: list[str], numbers: int, c: _Compiled) -> bool:
@@ -805,6 +864,9 @@ def parse_option(item: Item, text: str, *, lexicon: Lexicon | None = None) -> st
     readings: list[tuple[str, ...]] = []
     if item.numeric is not None:
         readings.extend(r for r in _numeric_readings(item, words, c) if r)
+    split = _split_reading(item, words, c)
+    if split:
+        return _decide(item, [split], raw, words, c)
     premise_words = words_in(item.reading.premise, lex.language)
     premise = _by_identity("premise", premise_words, c,
                            lambda: frozenset(w for p in premise_words for w in _words_view(p, c)))
@@ -818,13 +880,21 @@ def parse_option(item: Item, text: str, *, lexicon: Lexicon | None = None) -> st
         if item.reading.negated_option is not None and _negated_subject(item, words, c):
             return item.reading.negated_option
         raise UnknownOptionError(item.slot, text, item.option_ids)
+    return _decide(item, readings, text, words, c)
+
+
+def _decide(item: Item, readings: list[tuple[str, ...]], text: str, words: list[str], c: _Compiled) -> str:
     candidates = _combine(item, readings)
     if len(candidates) == 1:
         chosen = item.option(candidates[0])
         if not _unmet_needs(item, chosen, words, c):
             return chosen.id
-        # a fact the option needs is missing: it, or any option with fewer points
-        candidates = tuple(o.id for o in item.options if o.points <= chosen.points)
+        # a fact the option needs is missing: it or the options the data names instead, or
+        # else any option with fewer points
+        if chosen.or_else:
+            candidates = _in_item_order(item, (chosen.id, *chosen.or_else))
+        else:
+            candidates = tuple(o.id for o in item.options if o.points <= chosen.points)
         if len(candidates) == 1:
             return candidates[0]
     raise AmbiguousAnswerError(item.slot, text, candidates)

@@ -45,6 +45,9 @@ class Option:
     #: facets of the item the answer must speak to before it is read as this option
     #: (item 4: "more than 6 months *and no debt*" needs the debts mentioned)
     needs: tuple[str, ...] = ()
+    #: the candidates offered with this option when a need is unmet (default: every option
+    #: with fewer points)
+    or_else: tuple[str, ...] = ()
 
     def keywords_for(self, language: str) -> tuple[str, ...]:
         if language == DEFAULT_LANGUAGE:
@@ -169,6 +172,9 @@ class ItemReading:
     value_is_limit: bool = False
     #: a "which is riskier?" item: ((the two options), "more" words, "less" words)
     comparison: tuple[tuple[str, str], Words, Words] | None = None
+    #: an item answered as shares of two choices (item 13): (words for the first, words for the
+    #: second, the second's share in percent -> option)
+    split: tuple[Words, Words, NumericMapping] | None = None
 
 
 @dataclass(frozen=True)

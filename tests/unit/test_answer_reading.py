@@ -245,6 +245,40 @@ def test_negations_and_several_facts(key: str, text: str, option: str) -> None:
     assert parse(key, text) == option
 
 
+@pytest.mark.parametrize(("key", "text", "option"), [
+    # shares of A and B (item 13): B's share picks the option
+    ("return_tradeoff", "70% A and 30% B", "mostly_a"),
+    ("return_tradeoff", "80/20 in favour of A", "mostly_a"),
+    ("return_tradeoff", "60 40 towards B", "mostly_b"),
+    ("return_tradeoff", "30% in B", "mostly_a"),
+    ("return_tradeoff", "100% B", "all_b"),
+    ("return_tradeoff", "50% each", "half"),
+    # "just under" / "almost" is below the value, "just over" above it
+    ("investable_assets", "just under 100k", "lt_100k"),
+    ("investable_assets", "almost 3 million", "500k_3m"),
+    ("investable_assets", "just over 3 million", "gt_3m"),
+    ("horizon", "nearly 5 years", "3_5y"),
+    ("trade_frequency", "almost 15", "6_15"),
+    ("trade_frequency", "just over 5 trades", "6_15"),
+    # a keyword inside a longer one of a safer option does not count
+    ("income_source", "I'm a full-time mum", "none"),
+    ("experience", "mostly money market funds", "fixed_income"),
+])
+def test_shares_near_values_and_longer_keywords(key: str, text: str, option: str) -> None:
+    assert parse(key, text) == option
+
+
+def test_a_business_alone_is_not_two_incomes() -> None:
+    # "business *plus* investment income": without a second source it asks
+    assert candidates("income_source", "I'm self-employed") == ("one_stable_wage", "two_incomes_or_business")
+    assert parse("income_source", "I have my own business and rental income") == "two_incomes_or_business"
+
+
+def test_a_generic_fund_is_not_read_as_equities() -> None:
+    with pytest.raises(UnknownOptionError):
+        parse("experience", "funds")
+
+
 @pytest.mark.parametrize(("text", "goals"), [
     ("not retirement, my kids' school", ["child_education"]),
     ("growing my money and a flat one day", ["home_purchase", "wealth_growth"]),
