@@ -397,7 +397,7 @@ def load_catalog(path: Path | str | None = None) -> Catalog:
 
 
 _LEXICON_LISTS = ("negations", "not_negations", "clause_breaks", "range_joiners", "range_openers", "single",
-                  "every", "question_starts", "digressions")
+                  "every", "question_starts", "digressions", "short_digressions")
 _LEXICON_NUMBERS = ("scales", "fractions", "counts", "periods", "per_year")
 _COMPARATOR_KINDS = ("more", "at_least", "less", "at_most", "about", "just_under", "just_over")
 
@@ -435,6 +435,7 @@ def load_lexicon(path: Path | str) -> Lexicon:
     window = r.integer(data, "negation_window", "(top)")
     if window < 1:
         raise r.fail("negation_window", "must be at least 1")
+    short_message = r.integer(data, "short_message", "(top)")
     number_words = r.text(data, "number_words", "(top)")
     if number_words not in ("text2num", "none"):
         raise r.fail("number_words", f"{number_words!r} is not one of text2num, none")
@@ -448,6 +449,7 @@ def load_lexicon(path: Path | str) -> Lexicon:
         comparators=kinds("comparators", _COMPARATOR_KINDS),
         after=kinds("after", _COMPARATOR_KINDS),
         units=kinds("units", ("percent", "months", "years", "weeks", "days", "decades", "times", "currency")),
+        short_message=short_message,
         **lists,
         **tables,
     )

@@ -107,6 +107,8 @@ class Lexicon:
     per_year: tuple[tuple[str, Decimal], ...]
     question_starts: tuple[str, ...]
     digressions: tuple[str, ...]
+    short_digressions: tuple[str, ...] = ()
+    short_message: int = 3
 
 
 def _default_lexicon(language: str = DEFAULT_LANGUAGE) -> Lexicon:
@@ -195,6 +197,7 @@ class _Compiled:
     per_year: dict[str, Decimal]
     question_starts: _Index
     digressions: _Index
+    short_digressions: _Index
     filler: frozenset[str]                                   # words of comparators
 
 
@@ -240,6 +243,7 @@ def _compile(lex: Lexicon) -> _Compiled:
         per_year=dict(lex.per_year),
         question_starts=_Index((tuple(norm(p)), True) for p in lex.question_starts),
         digressions=_Index((tuple(norm(p)), True) for p in lex.digressions),
+        short_digressions=_Index((tuple(norm(p)), True) for p in lex.short_digressions),
         filler=frozenset(w for phrase, _ in (*before, *after) for w in phrase),
     )
 
@@ -953,7 +957,10 @@ def numbers_in(text: str, *, lexicon: Lexicon | None = None) -> list[Decimal]:
 def is_digression(text: str, *, lexicon: Lexicon | None = None) -> bool:
     """Whether the message is a question or request of its own ("what is a bond fund?", "stop")."""
     c, words = _views(text, lexicon or _default_lexicon())
-    return c.question_starts.at(words, 0) is not None or bool(c.digressions.find_all(words))
+    if c.question_starts.at(words, 0) is not None or c.digressions.find_all(words):
+        return True
+    content = [w for w in words if w.isalnum()]
+    return len(content) <= c.lex.short_message and bool(c.short_digressions.find_all(content))
 
 
 def reads_as_answer(item: Item | GoalsQuestion, text: str, *, lexicon: Lexicon | None = None) -> bool:

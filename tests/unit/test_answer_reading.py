@@ -462,6 +462,21 @@ def test_item_specific_digressions(key: str, text: str) -> None:
     assert not reads_as_answer(Q.item(key), text)
 
 
+@pytest.mark.parametrize(("key", "text"), [
+    ("drawdown_reaction", "I'd stop investing and sell everything"),   # "stop" inside an answer
+    ("experience", "my advisor put me in bond funds"),
+    ("knowledge_bonds", "bond prices fall when rates rise"),           # "bond" inside an answer
+    ("drawdown_reaction", "I'd hold, what's the point of selling low"),
+])
+def test_a_digression_word_inside_an_answer_does_not_hijack_it(key: str, text: str) -> None:
+    assert reads_as_answer(Q.item(key), text)
+
+
+@pytest.mark.parametrize("text", ["yes", "ok", "thanks", "hello", "please stop", "I want to stop", "skip"])
+def test_short_chat_is_not_an_answer(text: str) -> None:
+    assert not reads_as_answer(Q.item("horizon"), text)
+
+
 def test_reads_as_answer_is_cheap() -> None:
     items = [*Q.items, Q.goals]
     texts = ["what is a bond fund?", "I trade stocks and some options", "about 300k", "wait it out",
