@@ -450,7 +450,9 @@ def _inside_not_negation(tokens: Sequence[object], j: int, c: _Compiled) -> bool
     return False
 
 
-_FLIP = {"more": "at_most", "less": "at_least", "at_least": "less", "at_most": "more"}
+# "can't lose more than 5%" is at most 5%; "won't need it for at least 10 years" is still at
+# least 10: the negation there belongs to the verb
+_FLIP = {"more": "at_most", "less": "at_least"}
 
 
 def _quantities(tokens: list[object], c: _Compiled) -> list[_Quantity]:
@@ -773,14 +775,27 @@ def _near_premise(hit: _Hit, words: list[str], premise: frozenset[str]) -> bool:
 
 def _live_hits(item_options: tuple[Option, ...], words: list[str], c: _Compiled,
                premise: frozenset[str] = frozenset()) -> list[_Hit]:
-    """Keyword hits that are neither negated nor part of the question's premise, in text order."""
-    live = []
+    """Keyword hits that are neither negated nor part of the question's premise, in text order.
+
+    An option the answer also negates elsewhere ("retired, no pension") is not read at all:
+    the answer contradicts it.
+    """
+    live, negated = _split_hits(item_options, words, c, premise)
+    refused = {h.option for h in negated}
+    return [h for h in live if h.option not in refused]
+
+
+def _split_hits(item_options: tuple[Option, ...], words: list[str], c: _Compiled,
+                premise: frozenset[str] = frozenset()) -> tuple[list[_Hit], list[_Hit]]:
+    live, negated = [], []
     for hit in sorted(_keyword_hits(item_options, words, c), key=lambda h: h.start):
-        phrase = words[hit.start:hit.end]
-        if _is_negated_at(words, hit.start, c, phrase) or (premise and _near_premise(hit, words, premise)):
+        if premise and _near_premise(hit, words, premise):
             continue
-        live.append(hit)
-    return live
+        if _is_negated_at(words, hit.start, c, words[hit.start:hit.end]):
+            negated.append(hit)
+        else:
+            live.append(hit)
+    return live, negated
 
 
 def _keyword_options(item_options: tuple[Option, ...], words: list[str], c: _Compiled,
@@ -814,7 +829,16 @@ def _compared(item: Item, hits: list[_Hit], words: list[str], c: _Compiled) -> s
 
 
 def _negated_subject(item: Item, words: list[str], c: _Compiled) -> bool:
-    # Reaches twice as far as a keyword's negation: the reading it gives is the item's safest.
+    """"I haven't traded", "I wouldn't sell": the item's subject denied, and no option named.
+
+    Reaches twice as far as a keyword's negation. An answer that denies an option ("I'd not
+    sell everything, just some") does not say which other one it means, so it is read here only
+    when this reading is the item's safest ("I don't have a job" -> no income).
+    """
+    fallback = item.reading.negated_option
+    safest = min(o.points for o in item.options)
+    if fallback is not None and item.option(fallback).points > safest and _split_hits(item.options, words, c)[1]:
+        return False
     subject = words_in(item.reading.negated_words, c.lex.language)
     return any(_is_negated_at(words, i, c, reach=2) for i, _ in _phrase_hits(subject, words, c))
 

@@ -279,6 +279,29 @@ def test_a_generic_fund_is_not_read_as_equities() -> None:
         parse("experience", "funds")
 
 
+@pytest.mark.parametrize(("key", "text"), [
+    ("drawdown_reaction", "I'd not sell everything, just some"),   # not "hold": which one is unsaid
+    ("income_source", "retired, no pension, living off savings"),  # "retired" contradicted
+    ("drawdown_reaction", "I wouldn't buy more"),
+])
+def test_denied_options_are_not_replaced_by_a_guess(key: str, text: str) -> None:
+    with pytest.raises(UnknownOptionError):
+        parse(key, text)
+
+
+@pytest.mark.parametrize(("key", "text", "option"), [
+    ("income_source", "I don't have a job at the moment", "none"),   # the safest reading stays
+    ("horizon", "I won't need it for a long time", "gt_10y"),
+    ("liquidity_reserve", "I have zero savings", "none_or_informal_debt"),
+])
+def test_denials_whose_reading_is_safe(key: str, text: str, option: str) -> None:
+    assert parse(key, text) == option
+
+
+def test_a_negated_verb_does_not_turn_at_least_around() -> None:
+    assert candidates("horizon", "I won't need it for at least 10 years") == ("5_10y", "gt_10y")
+
+
 @pytest.mark.parametrize(("text", "goals"), [
     ("not retirement, my kids' school", ["child_education"]),
     ("growing my money and a flat one day", ["home_purchase", "wealth_growth"]),
