@@ -3,15 +3,17 @@
 "I'm 42" -> 42, "about 300k" -> "100k_500k", "two or three times a year" -> "1_5",
 "I trade stocks and some options" -> "derivatives", "I'd hold" -> "hold".
 
-How an answer is read (docs/answer-reading.md says it at length):
+How an answer is read (docs/answer-reading.md says it at length; the words are data in
+``reading_<language>.yaml`` and the options' keywords in ``questionnaire_v1.yaml``):
 
-1. Words are normalised with the language's data (``reading_<lang>.yaml``): lower case,
-   contractions expanded ("can't" -> "can not"), number words turned into digits by the text2num
-   library, scale words applied ("300k", "1.2 million", "half a million"), fractions turned into
-   shares ("a third" -> 33.33%).
+1. Words are normalised: lower case, contractions expanded ("can't" -> "can not"), number
+   words turned into digits by the text2num library, scale words applied ("300k", "1.2
+   million", "half a million"), fractions turned into shares ("a third" -> 33.33%).
 2. Each number becomes a stated *range*, with its unit and the words around it: "about 5 years"
    is the point 5, "3 to 5 years" is [3, 5], "more than 30%" is (30, 100], "within 6 months" is
-   [0, 0.5] years, "two or three times a year" is [2, 3] trades.
+   [0, 0.5] years, "just under 100k" a little below 100,000, "two or three times a year" [2, 3]
+   trades. A negation shortly before "more than" / "less than" turns it around ("I can't lose
+   more than 5%" is at most 5%).
 3. Each option of a numeric item names a range too (from the bands in questionnaire_v1.yaml).
    A stated range inside one option's range is that option. **The boundary rule, the same for
    amounts, percentages, months, years and counts: a value exactly on an edge that two options'
@@ -20,16 +22,18 @@ How an answer is read (docs/answer-reading.md says it at length):
    ambiguous and the candidates go back to the customer (AmbiguousAnswerError).
 4. Option keywords are found in the words; a keyword inside a longer matched keyword does not
    count ("growth" in "maximum growth"), a negated keyword does not count ("I don't own
-   stocks"; "don't mind" is not a negation), and a keyword next to a word of the question's own
-   premise does not count ("rates *rise*" in the bonds question). A negated mention of the
-   item's subject ("I haven't made any trades") means the item's "none" option when nothing
-   else was said.
+   stocks"; "don't mind" is not a negation), an option both named and denied is not read, and
+   a keyword next to a word of the question's own premise does not count ("rates *rise*" in the
+   bonds question). A denied subject ("I haven't made any trades") means the item's data-named
+   option when nothing else was said.
 5. Several readings are combined per item (data: ``reading.combine``): the highest for the
    experience item (the most complex product named) and the income item, the lowest for the
    reserve-and-debts item (each fact caps it), and otherwise they must agree or the answer is
-   ambiguous.
-6. An option that needs a fact the answer did not give ("more than 6 months *and no debt*")
-   is not read: the answer is ambiguous between it and every option with fewer points.
+   ambiguous. Item 13 may be answered in shares ("70% A and 30% B"), item 8b as a comparison
+   ("the fund is safer").
+6. An option that needs a fact the answer did not give ("more than 6 months *and no debt*",
+   "business *plus* investment income") is not read: the answer is ambiguous between it and
+   the options the data names (else every option with fewer points).
 
 So an answer is never read as more risk than the customer stated: the result is an option whose
 range holds what was stated (or the one with fewer points on a shared edge), or a question back.
