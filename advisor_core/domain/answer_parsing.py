@@ -84,6 +84,8 @@ T = TypeVar("T")
 _FRACTION = "FRACTION"   # marks a number that came from "a third", "half"... (never lower case)
 _HUNDRED = Decimal(100)
 _NEAR = Decimal(1000)       # "just under X" is within a thousandth of X
+#: No typed answer is this long; a longer message is not read as one (and costs no time).
+MAX_ANSWER_CHARS = 500
 _PLAIN_UNITS = ("", "currency")
 
 
@@ -891,6 +893,8 @@ def parse_option(item: Item, text: str, *, lexicon: Lexicon | None = None) -> st
     raw = text.strip()
     if raw in item.option_ids:
         return raw
+    if len(raw) > MAX_ANSWER_CHARS:
+        raise UnknownOptionError(item.slot, text[:MAX_ANSWER_CHARS], item.option_ids)
     lex = lexicon or _default_lexicon()
     c, words = _views(raw, lex)
     readings: list[tuple[str, ...]] = []
@@ -934,6 +938,8 @@ def _decide(item: Item, readings: list[tuple[str, ...]], text: str, words: list[
 
 def parse_age(item: Item, text: str, *, lexicon: Lexicon | None = None) -> int:
     """Return a whole age in years from "42", "I'm 42", "forty two"; raise otherwise."""
+    if len(text) > MAX_ANSWER_CHARS:
+        raise AnswerError(item.slot, "too long to be an age")
     c, words = _views(text, lexicon or _default_lexicon())
     ages = [q for q in _quantities(_numbers_view(words, c, fractions=True), c)
             if q.unit in ("", "years") and not q.scaled]
@@ -950,6 +956,8 @@ def parse_goals(goals: GoalsQuestion, text: str, *, lexicon: Lexicon | None = No
     raw = text.strip()
     if raw in goals.option_ids:
         return [raw]
+    if len(raw) > MAX_ANSWER_CHARS:
+        raise UnknownOptionError(goals.slot, text[:MAX_ANSWER_CHARS], goals.option_ids)
     c, words = _views(raw, lexicon or _default_lexicon())
     named = set(_keyword_options(goals.options, words, c))
     found = [o.id for o in goals.options if o.id in named]
@@ -998,7 +1006,7 @@ def reads_as_answer(item: Item | GoalsQuestion, text: str, *, lexicon: Lexicon |
     impossible age (it is still an age); false for a digression. Cheap: no model, no I/O.
     """
     lex = lexicon or _default_lexicon()
-    if not text.strip() or is_digression(text, lexicon=lex):
+    if not text.strip() or len(text) > MAX_ANSWER_CHARS or is_digression(text, lexicon=lex):
         return False
     try:
         if isinstance(item, GoalsQuestion):

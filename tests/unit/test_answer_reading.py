@@ -500,6 +500,15 @@ def test_short_chat_is_not_an_answer(text: str) -> None:
     assert not reads_as_answer(Q.item("horizon"), text)
 
 
+def test_a_message_longer_than_any_answer_is_not_read() -> None:
+    long = "I would hold and wait " * 40
+    assert not reads_as_answer(Q.item("drawdown_reaction"), long)
+    with pytest.raises(UnknownOptionError):
+        parse("drawdown_reaction", long)
+    with pytest.raises(AnswerError):
+        parse("age", "42 " * 300)
+
+
 def test_reads_as_answer_is_cheap() -> None:
     items = [*Q.items, Q.goals]
     texts = ["what is a bond fund?", "I trade stocks and some options", "about 300k", "wait it out",
