@@ -439,6 +439,13 @@ def load_lexicon(path: Path | str) -> Lexicon:
     number_words = r.text(data, "number_words", "(top)")
     if number_words not in ("text2num", "none"):
         raise r.fail("number_words", f"{number_words!r} is not one of text2num, none")
+    vague = []
+    for phrase, bounds in r.mapping(data.get("vague"), "vague").items():
+        if (not isinstance(bounds, list) or len(bounds) != 2
+                or not all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in bounds)
+                or bounds[0] >= bounds[1]):
+            raise r.fail(f"vague.{phrase}", "must be [low, high] with low below high")
+        vague.append((str(phrase).lower(), (Decimal(str(bounds[0])), Decimal(str(bounds[1])))))
     lists = {key: texts(key) for key in _LEXICON_LISTS}
     tables = {key: numbers(key) for key in _LEXICON_NUMBERS}
     return Lexicon(
@@ -450,6 +457,7 @@ def load_lexicon(path: Path | str) -> Lexicon:
         after=kinds("after", _COMPARATOR_KINDS),
         units=kinds("units", ("percent", "months", "years", "weeks", "days", "decades", "times", "currency")),
         short_message=short_message,
+        vague=tuple(vague),
         **lists,
         **tables,
     )

@@ -108,6 +108,7 @@ class Lexicon:
     units: tuple[tuple[str, tuple[str, ...]], ...]
     single: tuple[str, ...]
     counts: tuple[tuple[str, Decimal], ...]
+    vague: tuple[tuple[str, tuple[Decimal, Decimal]], ...]
     periods: tuple[tuple[str, Decimal], ...]
     every: tuple[str, ...]
     per_year: tuple[tuple[str, Decimal], ...]
@@ -198,6 +199,7 @@ class _Compiled:
     units: _Index                                            # phrase -> unit kind
     single: frozenset[str]
     counts: _Index
+    vague: _Index
     periods: _Index
     every: frozenset[str]
     per_year: dict[str, Decimal]
@@ -244,6 +246,7 @@ def _compile(lex: Lexicon) -> _Compiled:
         units=_Index((tuple(norm(p)), kind) for kind, ps in lex.units for p in ps),
         single=frozenset(lex.single),
         counts=_Index((tuple(norm(p)), v) for p, v in lex.counts),
+        vague=_Index((tuple(norm(p)), v) for p, v in lex.vague),
         periods=_Index((tuple(norm(p)), v) for p, v in lex.periods),
         every=frozenset(lex.every),
         per_year=dict(lex.per_year),
@@ -326,14 +329,31 @@ _TIME_UNITS = ("years", "months", "weeks", "days", "decades")
 
 
 def _single_units(tokens: list[object], c: _Compiled) -> list[object]:
-    """"a year of expenses" -> 1 year; "in a decade" -> 1 decade."""
+    """"a year of expenses" -> 1 year; "in a decade" -> 1 decade; "a couple of months" -> 2."""
     out: list[object] = []
-    for i, t in enumerate(tokens):
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        count = c.counts.at(tokens, i)
+        if count is not None and count[1] <= _FEW and _unit_kind(tokens, i + len(count[0]), c)[0] in _TIME_UNITS:
+            out.append(_Num(count[1]))
+            i += len(count[0])
+            continue
+        vague = c.vague.at(tokens, i)
+        if vague is not None and _unit_kind(tokens, i + len(vague[0]), c)[0] in _TIME_UNITS:
+            low, high = vague[1]
+            out.extend([_Num(low), "to", _Num(high)])   # "a few months" is 2 to 4 months
+            i += len(vague[0])
+            continue
         if isinstance(t, str) and t in c.single and _unit_kind(tokens, i + 1, c)[0] in _TIME_UNITS:
             out.append(_Num(Decimal(1)))
         else:
             out.append(t)
+        i += 1
     return out
+
+
+_FEW = Decimal(2)   # "a couple of" months or years is 2; "a few", "several" are ranges (lexicon `vague`)
 
 
 def _join_halves(tokens: list[object], c: _Compiled) -> list[object]:

@@ -268,6 +268,20 @@ def test_shares_near_values_and_longer_keywords(key: str, text: str, option: str
     assert parse(key, text) == option
 
 
+@pytest.mark.parametrize(("key", "text", "expected"), [
+    ("liquidity_reserve", "a couple of months of savings", ("lt_3m_or_consumer_debt",)),
+    ("liquidity_reserve", "a few months of savings, no debt", ("lt_3m_or_consumer_debt", "3_6m_mortgage_only")),
+    ("horizon", "in a few years", ("1_3y", "3_5y")),
+    ("horizon", "in a few months", ("lt_1y",)),
+    ("asset_share", "more than half of it", ("gt_70", "50_70")),
+])
+def test_vague_counts_are_ranges(key: str, text: str, expected: tuple[str, ...]) -> None:
+    if len(expected) == 1:
+        assert parse(key, text) == expected[0]
+    else:
+        assert candidates(key, text) == expected
+
+
 def test_a_business_alone_is_not_two_incomes() -> None:
     # "business *plus* investment income": without a second source it asks
     assert candidates("income_source", "I'm self-employed") == ("one_stable_wage", "two_incomes_or_business")

@@ -106,6 +106,7 @@ LEXICON_CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
     ("window below one", lambda d: d.update(negation_window=0), "negation_window", "at least 1"),
     ("unknown number library", lambda d: d.update(number_words="guesswork"), "number_words", "guesswork"),
     ("missing language", lambda d: d.pop("language"), "(top).language", "non-empty text"),
+    ("vague range upside down", lambda d: d["vague"].update({"a few": [4, 2]}), "vague.a few", "low below high"),
 ]
 
 
