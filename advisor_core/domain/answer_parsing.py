@@ -72,6 +72,8 @@ from advisor_core.errors import (
 
 __all__ = [
     "Lexicon",
+    "amount_in",
+    "is_digression",
     "numbers_in",
     "parse_age",
     "parse_answer",
@@ -116,6 +118,7 @@ class Lexicon:
     digressions: tuple[str, ...]
     short_digressions: tuple[str, ...] = ()
     short_message: int = 3
+    age_words: tuple[str, ...] = ()     # "until she is 18": the number after them is an age
 
 
 def _default_lexicon(language: str = DEFAULT_LANGUAGE) -> Lexicon:
@@ -128,7 +131,9 @@ def _default_lexicon(language: str = DEFAULT_LANGUAGE) -> Lexicon:
 # ------------------------------------------------------------------ tokens
 
 
-_TOKEN = re.compile(r"\d+(?:\.\d+)?|[a-zA-Z]+|[%$¥+/]|[,.;!?:-]")
+# Words of Latin letters, numbers, signs, punctuation, and each CJK character on its own (so
+# a Chinese keyword list is matched character by character, with no word splitter).
+_TOKEN = re.compile(r"\d+(?:\.\d+)?|[a-zA-Z]+|[\u3400-\u9fff\uf900-\ufaff]|[%$¥+/]|[,.;!?:-]|[\uff0c\u3002\uff1b\uff01\uff1f]")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
@@ -1008,6 +1013,28 @@ def numbers_in(text: str, *, lexicon: Lexicon | None = None) -> list[Decimal]:
             negative = i > 0 and tokens[i - 1] == "-" and (i < 2 or not isinstance(tokens[i - 2], _Num))
             found.append(-t.value if negative else t.value)
     return found
+
+
+def amount_in(text: str, *, lexicon: Lexicon | None = None) -> Decimal | None:
+    """The one amount of money in an answer, or None when there is none or several.
+
+    Numbers with a unit of time, a percentage or a count are not amounts, nor is a bare number
+    right after an age word: "500 a month until she is 18" -> 500, "about 300k" -> 300000,
+    "2000 or 3000" -> None (not one amount).
+    """
+    lex = lexicon or _default_lexicon()
+    c, words = _views(text, lex)
+    tokens = _numbers_view(words, c, fractions=True, singles=False)
+    amounts = [q for q in _quantities(tokens, c)
+               if q.unit in _PLAIN_UNITS and not q.fraction and not _after_age_word(q, tokens, lex)]
+    if len(amounts) != 1 or amounts[0].low != amounts[0].high or amounts[0].negative:
+        return None
+    return amounts[0].low
+
+
+def _after_age_word(q: _Quantity, tokens: list[object], lex: Lexicon) -> bool:
+    before = tokens[max(0, q.start - 2):q.start]
+    return not q.scaled and q.unit == "" and any(t in lex.age_words for t in before if isinstance(t, str))
 
 
 def is_digression(text: str, *, lexicon: Lexicon | None = None) -> bool:

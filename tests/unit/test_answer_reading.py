@@ -27,6 +27,7 @@ from advisor_core.adapters.datafiles import (
     load_questionnaire,
 )
 from advisor_core.domain.answer_parsing import (
+    amount_in,
     is_digression,
     numbers_in,
     parse_answer,
@@ -351,6 +352,21 @@ def test_numbers_in(text: str, numbers: list[int]) -> None:
     assert numbers_in(text) == [Decimal(n) for n in numbers]
 
 
+@pytest.mark.parametrize(("text", "amount"), [
+    ("500 a month until she is 18", 500),
+    ("1,500 per month for 15 years", 1500),
+    ("two thousand a month", 2000),
+    ("target 200,000", 200000),
+    ("half a million", 500000),
+    ("I can put in 800 yuan monthly", 800),
+    ("2000 or 3000", None),
+    ("she is seven", None),
+    ("-5", None),
+])
+def test_amount_in_for_the_plan(text: str, amount: int | None) -> None:
+    assert amount_in(text) == (None if amount is None else Decimal(amount))
+
+
 # ------------------------------------------------------------------ never riskier than stated
 
 
@@ -554,13 +570,14 @@ def test_a_second_language_is_data(tmp_path: Path) -> None:
     data = yaml.safe_load(_default_path(QUESTIONNAIRE_FILE).read_text(encoding="utf-8"))
     drawdown = next(i for i in data["items"] if i["key"] == "drawdown_reaction")
     hold = next(o for o in drawdown["options"] if o["id"] == "hold")
-    hold["keywords"] = {"en": hold["keywords"], "xx": ["abwarten"]}
+    hold["keywords"] = {"en": hold["keywords"], "xx": ["abwarten", "持有"]}
     questionnaire_file = tmp_path / "questionnaire.yaml"
     questionnaire_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     item = load_questionnaire(questionnaire_file).item("drawdown_reaction")
 
-    assert item.option("hold").keywords_for("xx") == ("abwarten",)
+    assert item.option("hold").keywords_for("xx") == ("abwarten", "持有")
     assert parse_answer(item, "ich würde abwarten", lexicon=lexicon) == "hold"
+    assert parse_answer(item, "我会继续持有", lexicon=lexicon) == "hold"   # no spaces: by character
     assert parse_answer(item, "wait it out") == "hold"       # English is unchanged
     with pytest.raises(UnknownOptionError):
         parse_answer(item, "nicht abwarten", lexicon=lexicon)
