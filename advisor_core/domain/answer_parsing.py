@@ -46,7 +46,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
@@ -139,10 +139,6 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
-
-
-def _phrase(text: str) -> tuple[str, ...]:
-    return tuple(_TOKEN.findall(text.lower()))
 
 
 _IDENTITY_CACHE: dict[tuple[str, int, int], tuple[object, object, object]] = {}
@@ -269,12 +265,6 @@ def _normalise_words(text: str, *, contractions: tuple[tuple[re.Pattern[str], di
     text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)       # "debt-free", "fifty-two"
     text = _THOUSANDS.sub("", text)                          # "1,200,000"
     return _tokens(text)
-
-
-@dataclass
-class _Views:
-    words: list[str]                                   # for keywords
-    numbers: list[object] = field(default_factory=list)  # tokens with Decimals for numbers
 
 
 def _words_view(text: str, c: _Compiled) -> list[str]:
@@ -508,7 +498,7 @@ def _quantities(tokens: list[object], c: _Compiled) -> list[_Quantity]:
                 second_unit, used2 = _unit_kind(tokens, j + 2, c)
                 unit = second_unit or unit
                 j = j + 2 + used2
-        if high is not first and high.scaled and not low.scaled and low.value * (high.value / _scale_of(high.value)) <= high.value:
+        if high is not first and high.scaled and not low.scaled and low.value * _scale_of(high.value) <= high.value:
             low = _Num(low.value * _scale_of(high.value), scaled=True)   # "200 to 300 thousand"
         comparator = ""
         pos = start - (1 if negative else 0)
@@ -522,9 +512,9 @@ def _quantities(tokens: list[object], c: _Compiled) -> list[_Quantity]:
                 continue
             comparator = _FLIP.get(kind, kind) if _is_negated_at(tokens, at, c, reach=2) else kind
             break
-        after = _phrase_ending_at(tokens, _after_end(tokens, j, c), c.after)
+        after = next((kind for phrase, kind in c.after if _match_at(tokens, j, phrase)), None)
         if after is not None and not comparator:
-            comparator = after[0]
+            comparator = after
         lo, hi = sorted((low.value, high.value))
         if negative:
             lo, hi = -hi, -lo
@@ -539,14 +529,6 @@ def _scale_of(value: Decimal) -> Decimal:
         if value >= power:
             return power
     return Decimal(1)
-
-
-def _after_end(tokens: Sequence[object], j: int, c: _Compiled) -> int:
-    """The end of the longest phrase of c.after starting at j (j when none does)."""
-    for phrase, _ in c.after:
-        if _match_at(tokens, j, phrase):
-            return j + len(phrase)
-    return j
 
 
 # ------------------------------------------------------------------ quantities in an item's unit
