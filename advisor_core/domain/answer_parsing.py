@@ -174,6 +174,9 @@ class _Index:
                 return phrase, payload
         return None
 
+    def entries(self) -> list[tuple[int, tuple[str, ...], Any]]:
+        return [(0, phrase, payload) for entries in self._table.values() for phrase, payload in entries]
+
     def find_all(self, tokens: Sequence[object]) -> list[tuple[int, tuple[str, ...], Any]]:
         found = []
         for i, token in enumerate(tokens):
@@ -904,6 +907,18 @@ def parse_option(item: Item, text: str, *, lexicon: Lexicon | None = None) -> st
         raise UnknownOptionError(item.slot, text[:MAX_ANSWER_CHARS], item.option_ids)
     lex = lexicon or _default_lexicon()
     c, words = _views(raw, lex)
+    try:
+        return _read_option(item, text, words, c)
+    except UnknownOptionError:
+        corrected = _corrected(item.options, words, c)
+        if corrected == words:
+            raise
+        return _read_option(item, text, corrected, c)   # one typo fixed: "stoks", "morgage"
+
+
+def _read_option(item: Item, text: str, words: list[str], c: _Compiled) -> str:
+    lex = c.lex
+    raw = text.strip()
     readings: list[tuple[str, ...]] = []
     if item.numeric is not None:
         readings.extend(r for r in _numeric_readings(item, words, c) if r)
@@ -924,6 +939,46 @@ def parse_option(item: Item, text: str, *, lexicon: Lexicon | None = None) -> st
             return item.reading.negated_option
         raise UnknownOptionError(item.slot, text, item.option_ids)
     return _decide(item, readings, text, words, c)
+
+
+_TYPO_MIN_LENGTH = 5   # shorter words are too easily another word with one letter changed
+
+
+def _corrected(options: tuple[Option, ...], words: list[str], c: _Compiled) -> list[str]:
+    """The words with each unknown long word replaced by the one keyword word it is a single
+    typo away from (a letter missing, added, changed or two swapped); unchanged otherwise."""
+    by_length = _by_identity("vocabulary", options, c, lambda: _vocabulary(options, c))
+    out = []
+    for word in words:
+        if len(word) >= _TYPO_MIN_LENGTH and word.isalpha() and word not in by_length.get(len(word), ()) \
+                and word not in c.negations:
+            near = [v for n in (len(word) - 1, len(word), len(word) + 1) for v in by_length.get(n, ())
+                    if _one_edit(word, v)]
+            if len(near) == 1:
+                out.append(near[0])
+                continue
+        out.append(word)
+    return out
+
+
+def _vocabulary(options: tuple[Option, ...], c: _Compiled) -> dict[int, frozenset[str]]:
+    words = {w for _, phrase, _ in _keyword_index(options, c).entries() for w in phrase
+             if w.isalpha() and len(w) >= _TYPO_MIN_LENGTH - 1}
+    return {n: frozenset(w for w in words if len(w) == n) for n in {len(w) for w in words}}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if a == b:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long[i]:
+        i += 1
+    return short[i:] == long[i + 1:]
 
 
 def _decide(item: Item, readings: list[tuple[str, ...]], text: str, words: list[str], c: _Compiled) -> str:
