@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import DIGRESSION_INTENTS, latest_intent
 from actions.wiring import services
-from advisor_core.domain.open_question import is_question, reads_as_answer
+from advisor_core.domain.open_question import reads_as_answer
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +33,7 @@ def open_answer(tracker: Tracker, questionnaire: Any) -> str | None:
     intent = latest_intent(tracker)
     if intent not in DIGRESSION_INTENTS:
         return text  # an answer, or something the form re-prompts for
-    if intent == "faq" and is_question(text):
-        return None  # "what is a bond fund?" is a classroom question even when it names an option
+    # "what is a bond fund?" stays a classroom question even though it names an option
     return text if reads_as_answer(questionnaire, slot, text) else None
 
 

@@ -5,6 +5,7 @@
     ├── AnswerError              a questionnaire answer cannot be accepted
     │   ├── UnknownOptionError   not one of the item's options
     │   ├── AgeOutOfRangeError   not a plausible age
+    │   ├── AmbiguousAnswerError fits several options: ask back with the candidates
     │   └── MissingAnswerError   a required item has no answer
     ├── UnderageError            under 18: no assessment is made
     ├── RetakeLimitError         a second retake on the same day
@@ -50,6 +51,20 @@ class AgeOutOfRangeError(AnswerError):
     def __init__(self, item: str, value: object) -> None:
         self.value = value
         super().__init__(item, f"{value!r} is not an age between 0 and 120")
+
+
+class AmbiguousAnswerError(AnswerError):
+    """The answer fits more than one option, so the dialogue asks which one it meant.
+
+    ``candidates`` are option ids in the item's order (fewest points first), ready to be shown
+    as buttons: "Did you mean 10% to 30% or 30% to 50%?". An AnswerError, so a caller that only
+    re-prompts keeps working.
+    """
+
+    def __init__(self, item: str, value: object, candidates: tuple[str, ...]) -> None:
+        self.value = value
+        self.candidates = candidates
+        super().__init__(item, f"{value!r} could mean {' or '.join(candidates)}")
 
 
 class MissingAnswerError(AnswerError):

@@ -16,25 +16,31 @@ import yaml
 
 from advisor_core.domain.levels import RiskLevel, RiskRating
 from advisor_core.domain.scoring import ADULT_AGE, MAX_AGE
-from advisor_core.errors import DataFileError
+from advisor_core.domain.answer_parsing import Lexicon
 from advisor_core.domain.products import Audience, Catalog, DepositRates, Liquidity, Product, ProductType
+from advisor_core.errors import DataFileError
 from advisor_core.domain.questionnaire import (
+    DEFAULT_LANGUAGE,
     AgeBand,
+    Combine,
     ConsistencyRule,
     GoalsQuestion,
     Item,
     ItemGroup,
+    ItemReading,
     NumericBand,
     NumericMapping,
     NumericUnit,
     Option,
     Questionnaire,
     ScoreBand,
+    Words,
 )
 
 DATA_PACKAGE = "advisor_core.data"
 QUESTIONNAIRE_FILE = "questionnaire_v1.yaml"
 CATALOG_FILE = "catalog_v1.yaml"
+LEXICON_FILE = "reading_{language}.yaml"
 TOTAL_POINTS = 100
 
 
@@ -89,10 +95,30 @@ class _Reader:
             raise self.fail(f"{field}.{key}", f"{value!r} is not one of {allowed}") from None
 
     def keywords(self, data: dict[str, Any], field: str) -> tuple[str, ...]:
-        words = data.get("keywords", [])
-        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
-            raise self.fail(f"{field}.keywords", "must be a list of non-empty texts")
-        return tuple(w.lower() for w in words)
+        return self.words_by_language(data.get("keywords", []), f"{field}.keywords")[0]
+
+    def words_by_language(self, value: Any, field: str) -> tuple[tuple[str, ...], Words]:
+        """A list of words (English), or a mapping of language -> list: (English, others)."""
+        if isinstance(value, list):
+            value = {DEFAULT_LANGUAGE: value}
+        if not isinstance(value, dict):
+            raise self.fail(field, "must be a list of non-empty texts, or a mapping of language to such lists")
+        english: tuple[str, ...] = ()
+        others = []
+        for language, words in value.items():
+            if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+                raise self.fail(f"{field}.{language}" if len(value) > 1 or language != DEFAULT_LANGUAGE else field,
+                                "must be a list of non-empty texts")
+            lowered = tuple(w.lower() for w in words)
+            if language == DEFAULT_LANGUAGE:
+                english = lowered
+            else:
+                others.append((str(language), lowered))
+        return english, tuple(others)
+
+    def all_words(self, value: Any, field: str) -> Words:
+        english, others = self.words_by_language(value, field)
+        return ((DEFAULT_LANGUAGE, english), *others) if english else others
 
 
 def _read_yaml(path: Path) -> Any:
@@ -204,7 +230,56 @@ def _item(r: _Reader, raw: Any, index: int) -> Item:
     if "numeric" in raw:
         numeric = _numeric(r, r.mapping(raw["numeric"], f"{field}.numeric"), f"{field}.numeric",
                            {o.id for o in options})
-    return Item(**common, options=options, numeric=numeric)
+    reading = _item_reading(r, raw.get("reading", {}), f"{field}.reading", options)
+    return Item(**common, options=options, numeric=numeric, reading=reading)
+
+
+def _item_reading(r: _Reader, raw: Any, field: str, options: tuple[Option, ...]) -> ItemReading:
+    raw = r.mapping(raw, field)
+    unknown = set(raw) - {"combine", "negated", "premise", "facets", "value_is_limit", "comparison", "split"}
+    if unknown:
+        raise r.fail(field, f"unknown field(s) {', '.join(sorted(unknown))}")
+    combine = r.choice(raw, "combine", field, Combine) if "combine" in raw else Combine.ASK
+    negated_option, negated_words = None, ()
+    if "negated" in raw:
+        negated = r.mapping(raw["negated"], f"{field}.negated")
+        negated_option = r.text(negated, "option", f"{field}.negated")
+        if negated_option not in {o.id for o in options}:
+            raise r.fail(f"{field}.negated.option", f"{negated_option!r} is not an option of this item")
+        negated_words = r.all_words(negated.get("words"), f"{field}.negated.words")
+    premise = r.all_words(raw.get("premise", []), f"{field}.premise")
+    facets_raw = r.mapping(raw.get("facets", {}), f"{field}.facets")
+    facets = tuple((str(name), r.all_words(words, f"{field}.facets.{name}")) for name, words in facets_raw.items())
+    ids = {o.id for o in options}
+    for option in options:
+        for other in option.or_else:
+            if other not in ids:
+                raise r.fail(f"{field[:-len('.reading')]}.options[{option.id}].or_else",
+                             f"{other!r} is not an option of this item")
+        for need in option.needs:
+            if need not in facets_raw:
+                raise r.fail(f"{field[:-len('.reading')]}.options[{option.id}].needs",
+                             f"{need!r} is not a facet in reading.facets")
+    limit = raw.get("value_is_limit", False)
+    if not isinstance(limit, bool):
+        raise r.fail(f"{field}.value_is_limit", "must be true or false")
+    comparison = None
+    if "comparison" in raw:
+        sub = f"{field}.comparison"
+        table = r.mapping(raw["comparison"], sub)
+        pair = r.seq(table.get("between"), f"{sub}.between")
+        if len(pair) != 2 or not all(p in {o.id for o in options} for p in pair):
+            raise r.fail(f"{sub}.between", "must name two options of this item")
+        comparison = ((str(pair[0]), str(pair[1])), r.all_words(table.get("more"), f"{sub}.more"),
+                      r.all_words(table.get("less"), f"{sub}.less"))
+    split = None
+    if "split" in raw:
+        sub = f"{field}.split"
+        table = r.mapping(raw["split"], sub)
+        mapping = _numeric(r, {"unit": "percent", "bands": table.get("bands")}, sub, ids)
+        split = (r.all_words(table.get("first"), f"{sub}.first"), r.all_words(table.get("second"), f"{sub}.second"),
+                 mapping)
+    return ItemReading(combine, negated_option, negated_words, premise, facets, limit, comparison, split)
 
 
 def _options(r: _Reader, raw: Any, field: str, *, scored: bool) -> tuple[Option, ...]:
@@ -213,12 +288,22 @@ def _options(r: _Reader, raw: Any, field: str, *, scored: bool) -> tuple[Option,
         entry = r.mapping(entry, f"{field}[{i}]")
         option_id = r.text(entry, "id", f"{field}[{i}]")
         sub = f"{field}[{option_id}]"
+        english, others = r.words_by_language(entry.get("keywords", []), f"{sub}.keywords")
+        needs = entry.get("needs", [])
+        if not isinstance(needs, list) or not all(isinstance(n, str) and n for n in needs):
+            raise r.fail(f"{sub}.needs", "must be a list of facet names")
+        or_else = entry.get("or_else", [])
+        if not isinstance(or_else, list) or not all(isinstance(n, str) and n for n in or_else):
+            raise r.fail(f"{sub}.or_else", "must be a list of option ids")
         options.append(Option(
             id=option_id,
             label=r.text(entry, "label", sub),
             points=r.integer(entry, "points", sub) if scored else 0,
-            keywords=r.keywords(entry, sub),
+            keywords=english,
             correct=bool(entry.get("correct", False)),
+            other_keywords=others,
+            needs=tuple(needs),
+            or_else=tuple(or_else),
         ))
     _check_unique(r, [o.id for o in options], f"{field}[].id")
     return tuple(options)
@@ -238,7 +323,17 @@ def _numeric(r: _Reader, raw: dict[str, Any], field: str, option_ids: set[str]) 
         up_to = r.decimal(entry, "up_to", sub) if "up_to" in entry else None
         if below is not None and up_to is not None:
             raise r.fail(sub, "give either 'below' or 'up_to', not both")
-        bands.append(NumericBand(option, below, up_to))
+        shared = entry.get("shared", False)
+        if not isinstance(shared, bool):
+            raise r.fail(f"{sub}.shared", "must be true or false")
+        if shared and up_to is None:
+            raise r.fail(f"{sub}.shared", "only an 'up_to' edge can be named by two labels")
+        edge = below if below is not None else up_to
+        if bands and edge is not None:
+            previous = bands[-1].below if bands[-1].below is not None else bands[-1].up_to
+            if previous is not None and edge < previous:
+                raise r.fail(sub, "bands must go up")
+        bands.append(NumericBand(option, below, up_to, shared))
     if bands[-1].below is not None or bands[-1].up_to is not None:
         raise r.fail(f"{field}.bands", "the last band must have no bound (it takes the rest)")
     return NumericMapping(unit, tuple(bands))
@@ -323,6 +418,85 @@ def load_catalog(path: Path | str | None = None) -> Catalog:
         ))
     _check_unique(r, [p.id for p in products], "products[].id")
     return Catalog(version, tuple(products), rates)
+
+
+# ---------------------------------------------------------------- reading words
+
+
+_LEXICON_LISTS = ("negations", "not_negations", "clause_breaks", "range_joiners", "range_openers", "single",
+                  "every", "question_starts", "digressions", "short_digressions", "age_words")
+_LEXICON_NUMBERS = ("scales", "fractions", "counts", "periods", "per_year")
+_COMPARATOR_KINDS = ("more", "at_least", "less", "at_most", "about", "just_under", "just_over")
+
+
+def load_lexicon(path: Path | str) -> Lexicon:
+    """The words one language reads answers with (advisor_core/data/reading_<language>.yaml)."""
+    file = Path(path)
+    r = _Reader(file.name)
+    data = r.mapping(_read_yaml(file), "(top)")
+
+    def texts(key: str) -> tuple[str, ...]:
+        values = r.seq(data.get(key), key)
+        if not all(isinstance(v, str) and v for v in values):
+            raise r.fail(key, "must be a list of non-empty texts")
+        return tuple(v.lower() for v in values)
+
+    def numbers(key: str) -> tuple[tuple[str, Decimal], ...]:
+        table = r.mapping(data.get(key), key)
+        if not table:
+            raise r.fail(key, "must not be empty")
+        return tuple((str(k).lower(), r.decimal(table, k, key)) for k in table)
+
+    def kinds(key: str, allowed: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        table = r.mapping(data.get(key), key)
+        for kind, words in table.items():
+            if kind not in allowed:
+                raise r.fail(f"{key}.{kind}", f"not one of {', '.join(allowed)}")
+            if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+                raise r.fail(f"{key}.{kind}", "must be a list of non-empty texts")
+        return tuple((kind, tuple(w.lower() for w in words)) for kind, words in table.items())
+
+    contractions = r.mapping(data.get("contractions", {}), "contractions")
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in contractions.items()):
+        raise r.fail("contractions", "must map texts to texts")
+    window = r.integer(data, "negation_window", "(top)")
+    if window < 1:
+        raise r.fail("negation_window", "must be at least 1")
+    short_message = r.integer(data, "short_message", "(top)")
+    number_words = r.text(data, "number_words", "(top)")
+    if number_words not in ("text2num", "none"):
+        raise r.fail("number_words", f"{number_words!r} is not one of text2num, none")
+    vague = []
+    for phrase, bounds in r.mapping(data.get("vague"), "vague").items():
+        if (not isinstance(bounds, list) or len(bounds) != 2
+                or not all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in bounds)
+                or bounds[0] >= bounds[1]):
+            raise r.fail(f"vague.{phrase}", "must be [low, high] with low below high")
+        vague.append((str(phrase).lower(), (Decimal(str(bounds[0])), Decimal(str(bounds[1])))))
+    lists = {key: texts(key) for key in _LEXICON_LISTS}
+    tables = {key: numbers(key) for key in _LEXICON_NUMBERS}
+    return Lexicon(
+        language=r.text(data, "language", "(top)"),
+        number_words=number_words,
+        contractions=tuple((k.lower(), v.lower()) for k, v in contractions.items()),
+        negation_window=window,
+        comparators=kinds("comparators", _COMPARATOR_KINDS),
+        after=kinds("after", _COMPARATOR_KINDS),
+        units=kinds("units", ("percent", "months", "years", "weeks", "days", "decades", "times", "currency")),
+        short_message=short_message,
+        vague=tuple(vague),
+        **lists,
+        **tables,
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def default_lexicon(language: str = DEFAULT_LANGUAGE) -> Lexicon:
+    """The packaged reading words for a language, read once on first use (never at import)."""
+    path = _default_path(LEXICON_FILE.format(language=language))
+    if not path.exists():
+        raise DataFileError(path.name, "(file)", f"no reading words for language {language!r}")
+    return load_lexicon(path)
 
 
 @functools.lru_cache(maxsize=1)

@@ -24,13 +24,35 @@ class NumericUnit(str, enum.Enum):
     COUNT = "count"
 
 
+#: Words per language, as ((language, (word, ...)), ...): hashable, and a second language is data.
+Words = tuple[tuple[str, tuple[str, ...]], ...]
+DEFAULT_LANGUAGE = "en"
+
+
+def words_in(words: Words, language: str) -> tuple[str, ...]:
+    """The words given for one language (none when the data has none for it)."""
+    return next((w for lang, w in words if lang == language), ())
+
+
 @dataclass(frozen=True)
 class Option:
     id: str
     label: str
     points: int
-    keywords: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()            # English; other languages in other_keywords
     correct: bool = False
+    other_keywords: Words = ()
+    #: facets of the item the answer must speak to before it is read as this option
+    #: (item 4: "more than 6 months *and no debt*" needs the debts mentioned)
+    needs: tuple[str, ...] = ()
+    #: the candidates offered with this option when a need is unmet (default: every option
+    #: with fewer points)
+    or_else: tuple[str, ...] = ()
+
+    def keywords_for(self, language: str) -> tuple[str, ...]:
+        if language == DEFAULT_LANGUAGE:
+            return self.keywords
+        return words_in(self.other_keywords, language)
 
 
 @dataclass(frozen=True)
@@ -38,6 +60,9 @@ class NumericBand:
     option: str
     below: Decimal | None = None   # exclusive upper bound
     up_to: Decimal | None = None   # inclusive upper bound
+    #: the next option's label names the same upper edge too ("1 to 3 years", "3 to 5 years"):
+    #: a value exactly there fits both, and the reader's boundary rule decides
+    shared: bool = False
 
     def contains(self, value: Decimal) -> bool:
         if self.below is not None:
@@ -45,6 +70,48 @@ class NumericBand:
         if self.up_to is not None:
             return value <= self.up_to
         return True
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A set of numbers: the range an option's label names, or the range an answer states."""
+    low: Decimal | None            # None: unbounded
+    low_closed: bool
+    high: Decimal | None           # None: unbounded
+    high_closed: bool
+
+    @classmethod
+    def point(cls, value: Decimal) -> Interval:
+        return cls(value, True, value, True)
+
+    @property
+    def is_point(self) -> bool:
+        return self.low is not None and self.low == self.high
+
+    def contains(self, other: Interval) -> bool:
+        """Whether every number of ``other`` is in this interval."""
+        return (_edge_within(self.low, self.low_closed, other.low, other.low_closed, above=True)
+                and _edge_within(self.high, self.high_closed, other.high, other.high_closed, above=False))
+
+    def overlaps(self, other: Interval) -> bool:
+        if self.high is not None and other.low is not None:
+            if other.low > self.high or (other.low == self.high and not (self.high_closed and other.low_closed)):
+                return False
+        if other.high is not None and self.low is not None:
+            if self.low > other.high or (self.low == other.high and not (other.high_closed and self.low_closed)):
+                return False
+        return True
+
+
+def _edge_within(edge: Decimal | None, closed: bool, other: Decimal | None, other_closed: bool,
+                 *, above: bool) -> bool:
+    if edge is None:
+        return True
+    if other is None:
+        return False
+    if other == edge:
+        return closed or not other_closed
+    return other > edge if above else other < edge
 
 
 @dataclass(frozen=True)
@@ -58,12 +125,56 @@ class NumericMapping:
                 return band.option
         raise AssertionError("the loader guarantees a catch-all band")
 
+    def label_ranges(self) -> tuple[tuple[str, Interval], ...]:
+        """Each option with the range of values its label names, from 0 up.
+
+        A band's upper edge is closed for ``up_to`` and open for ``below``; the next band starts
+        where it ends, closed there when this band's edge is open or ``shared``.
+        """
+        ranges = []
+        low, low_closed = Decimal(0), True
+        for band in self.bands:
+            high = band.below if band.below is not None else band.up_to
+            high_closed = band.up_to is not None
+            ranges.append((band.option, Interval(low, low_closed, high, high_closed)))
+            if high is not None:
+                low, low_closed = high, (not high_closed) or band.shared
+        return tuple(ranges)
+
 
 @dataclass(frozen=True)
 class AgeBand:
     min: int
     max: int
     points: int
+
+
+class Combine(str, enum.Enum):
+    """What an answer naming several options of one item means."""
+    ASK = "ask"           # ask back which one (the default)
+    HIGHEST = "highest"   # the item asks for the highest that applies (item 6: most complex product)
+    LOWEST = "lowest"     # each fact caps the answer (item 4: "8 months saved but credit card debt")
+
+
+@dataclass(frozen=True)
+class ItemReading:
+    """How free text is read for one item, beyond the options' keywords (all data)."""
+    combine: Combine = Combine.ASK
+    #: a negated mention of one of these words ("I haven't traded") means this option
+    negated_option: str | None = None
+    negated_words: Words = ()
+    #: words of the question's own premise ("rates" in "if rates rise..."): an option keyword
+    #: right next to one of them restates the question and is not the answer
+    premise: Words = ()
+    #: facet name -> words that show the answer speaks to it (see Option.needs)
+    facets: tuple[tuple[str, Words], ...] = ()
+    #: the item asks for a limit ("the largest loss you could bear"): "up to 10%" means 10%
+    value_is_limit: bool = False
+    #: a "which is riskier?" item: ((the two options), "more" words, "less" words)
+    comparison: tuple[tuple[str, str], Words, Words] | None = None
+    #: an item answered as shares of two choices (item 13): (words for the first, words for the
+    #: second, the second's share in percent -> option)
+    split: tuple[Words, Words, NumericMapping] | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +188,7 @@ class Item:
     options: tuple[Option, ...] = ()
     numeric: NumericMapping | None = None
     age_bands: tuple[AgeBand, ...] = ()
+    reading: ItemReading = ItemReading()
 
     @property
     def is_age(self) -> bool:

@@ -17,7 +17,7 @@ from advisor_core.domain.answer_parsing import (
     parse_option,
 )
 from advisor_core.domain.questionnaire import Questionnaire
-from advisor_core.errors import AgeOutOfRangeError, AnswerError, UnknownOptionError
+from advisor_core.errors import AgeOutOfRangeError, AmbiguousAnswerError, AnswerError, UnknownOptionError
 from tests.factories import GOAL_IDS, KNOWLEDGE_OPTIONS, SPEC_OPTIONS
 
 Q = default_questionnaire()
@@ -82,11 +82,13 @@ def test_age_not_understood(text: str) -> None:
     ("investable_assets", "two hundred thousand", "100k_500k"),
     ("investable_assets", "99,999", "lt_100k"),
     ("investable_assets", "100000", "100k_500k"),
-    ("investable_assets", "500000", "500k_3m"),
+    # issue 14: a value on an edge both labels name ("100,000 to 500,000", "500,000 to 3
+    # million") is read as the option with fewer points (was 500k_3m)
+    ("investable_assets", "500000", "100k_500k"),
     ("investable_assets", "3 million", "500k_3m"),
     ("investable_assets", "more than 3 million", "gt_3m"),
     ("investable_assets", "5 million", "gt_3m"),
-    ("investable_assets", "50 wan", "500k_3m"),
+    ("investable_assets", "50 wan", "100k_500k"),
     ("loss_tolerance", "I could live with losing 10%", "le_15"),
     ("loss_tolerance", "0%", "none"),
     ("loss_tolerance", "5%", "le_5"),
@@ -110,9 +112,6 @@ def test_age_not_understood(text: str) -> None:
     ("asset_share", "60%", "50_70"),
     ("asset_share", "71%", "gt_70"),
     ("liquidity_reserve", "2 months", "lt_3m_or_consumer_debt"),
-    ("liquidity_reserve", "4 months", "3_6m_mortgage_only"),
-    ("liquidity_reserve", "8 months", "gt_6m_no_debt"),
-    ("liquidity_reserve", "a year of expenses", "gt_6m_no_debt"),
     ("trade_frequency", "0", "none"),
     ("trade_frequency", "twice", "1_5"),
     ("trade_frequency", "10 trades", "6_15"),
@@ -168,6 +167,20 @@ def test_nonsense_raises_unknown_option_naming_the_slot(key: str, text: str) -> 
     assert info.value.allowed == item.option_ids
 
 
+# issue 14: months alone say nothing of debts, so "8 months" is no longer "more than 6 months
+# and no debt" (nor "4 months" "mortgage only"): the answer goes back with the options it allows
+@pytest.mark.parametrize(("text", "candidates"), [
+    ("4 months", ("none_or_informal_debt", "lt_3m_or_consumer_debt", "3_6m_mortgage_only")),
+    ("8 months", ("none_or_informal_debt", "lt_3m_or_consumer_debt", "3_6m_mortgage_only", "gt_6m_no_debt")),
+    ("a year of expenses",
+     ("none_or_informal_debt", "lt_3m_or_consumer_debt", "3_6m_mortgage_only", "gt_6m_no_debt")),
+])
+def test_months_without_debts_ask_back(text: str, candidates: tuple[str, ...]) -> None:
+    with pytest.raises(AmbiguousAnswerError) as info:
+        parse("liquidity_reserve", text)
+    assert info.value.candidates == candidates
+
+
 def test_button_payloads_accepted_as_is() -> None:
     for key, options in {**SPEC_OPTIONS, **KNOWLEDGE_OPTIONS}.items():
         for option in options:
@@ -181,6 +194,9 @@ def test_property_option_parsing_returns_an_option_or_raises(key: str, text: str
     item = Q.item(key)
     try:
         result = parse(key, text)
+    except AmbiguousAnswerError as error:
+        assert error.item == item.slot
+        assert len(error.candidates) >= 2 and set(error.candidates) <= set(item.option_ids)
     except UnknownOptionError as error:
         assert error.item == item.slot
     else:
