@@ -9,7 +9,14 @@ import pytest
 from advisor_core.adapters.datafiles import default_catalog
 from advisor_core.domain.levels import RiskLevel
 from advisor_core.errors import UnknownProductError
-from advisor_core.services.offers import record_offer_accepted, record_offer_clicked, record_offer_shown
+from advisor_core.services.offers import (
+    label_arm_for,
+    record_offer_accepted,
+    record_offer_clicked,
+    record_offer_response,
+    record_offer_shown,
+    record_offers_shown,
+)
 from tests.fakes import FakeUnitOfWork
 
 CATALOG = default_catalog()
@@ -85,3 +92,34 @@ def test_a_guest_has_no_customer_id() -> None:
     uow = FakeUnitOfWork()
     event = show(uow, product="deposit_plus", level=None, customer_id=None)
     assert event.customer_id is None and event.customer_level == ""
+
+
+def test_several_shown_in_one_unit_of_work_all_or_nothing() -> None:
+    uow = FakeUnitOfWork()
+    common = dict(customer_id="C1", conversation_id="conv-2", level=RiskLevel.C2, channel="socketio", now=NOW)
+    events = record_offers_shown(uow, CATALOG, product_ids=["bond_fund", "money_market_fund", "deposit_plus"], **common)
+    assert [e.product_id for e in events] == ["bond_fund", "money_market_fund", "deposit_plus"] and uow.commits == 1
+    with pytest.raises(ValueError, match="above level C2"):
+        record_offers_shown(uow, CATALOG, product_ids=["money_market_fund", "equity_fund"], **common)
+    with uow:
+        assert len(uow.offer_events.list_since()) == 3
+
+
+def test_a_response_to_a_shown_offer_keeps_its_arm_and_a_request_on_ones_own_is_not_recorded() -> None:
+    uow = FakeUnitOfWork()
+    show(uow, product="bond_fund", persona="steady", arm="alternative")
+    common = dict(customer_id="C000123", conversation_id="conv-1", level=RiskLevel.C3, channel="rest", now=NOW)
+    clicked = record_offer_response(uow, CATALOG, kind="clicked", product_id="bond_fund", **common)
+    assert clicked is not None and (clicked.persona, clicked.arm) == ("steady", "alternative")
+    assert record_offer_response(uow, CATALOG, kind="accepted", product_id="equity_fund", **common) is None
+    with pytest.raises(ValueError):
+        record_offer_response(uow, CATALOG, kind="shown", product_id="bond_fund", **common)
+    with uow:
+        assert [e.kind for e in uow.offer_events.list_since()] == ["shown", "clicked"]
+
+
+def test_label_arm_for_reads_the_arms_of_the_rules() -> None:
+    arm = label_arm_for(CATALOG, customer_id="C1", persona="steady", level=RiskLevel.C2)
+    assert arm is not None and arm.product_id in {"bond_fund", "money_market_fund"}
+    assert label_arm_for(CATALOG, customer_id="C1", persona="steady", level=RiskLevel.C1) is None
+    assert label_arm_for(CATALOG, customer_id="C1", persona="unknown_label", level=RiskLevel.C5) is None
