@@ -56,7 +56,10 @@ class PeakSampler:
     def _rss(self) -> int:
         import psutil
 
-        procs = self.process.children(recursive=True)
+        try:
+            procs = self.process.children(recursive=True)
+        except psutil.Error:  # the process has just ended
+            return 0
         if not self.children_only:
             procs.append(self.process)
         total = 0
@@ -128,6 +131,8 @@ def main() -> int:
     parser.add_argument("--scheduler", help="address of a real Dask scheduler (default: a LocalCluster here)")
     parser.add_argument("--workdir", default=str(ROOT / "var" / "analytics_bench"))
     parser.add_argument("--keep", action="store_true", help="keep the Parquet files")
+    parser.add_argument("--reuse", action="store_true", help="use Parquet files kept by an earlier --keep run")
+    parser.add_argument("--engines", choices=["both", "pandas", "dask"], default="both")
     parser.add_argument("--pandas-child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.pandas_child:
@@ -157,29 +162,39 @@ def main() -> int:
           f"partitions of {args.partition_size:,}")
     for size in args.sizes:
         book_dir, events_dir = workdir / f"book_{size}", workdir / f"events_{size}"
-        started = time.perf_counter()
-        with dask_client(args.scheduler, workers=args.workers, memory_limit=budget // args.workers) as client:
-            ready = time.perf_counter() - started
-            parts = -(-size // args.partition_size)
-            with tqdm(total=parts, desc=f"write {size:,} customers", unit="part") as bar:
-                t = time.perf_counter()
-                write_book_parquet(book_dir, size, partition_size=args.partition_size, today=TODAY,
-                                   client=client, progress=bar.update)
-                written = time.perf_counter() - t
-            write_events_parquet(replicate_events(recorded, copies, seed=1), events_dir, max(2, args.workers))
-            with PeakSampler(children_only=True) as sampler, \
-                    tqdm(total=parts, desc=f"dask batch {size:,}", unit="part") as bar:
-                t = time.perf_counter()
-                on_dask = run_dask(book_dir, TODAY, catalog, rules, client, events_dir=events_dir,
-                                   lists_dir=workdir / f"lists_dask_{size}", progress=bar.update)
-                dask_seconds = time.perf_counter() - t
-        dask_peak = sampler.peak if not args.scheduler else float("nan")
+        parts = -(-size // args.partition_size)
+        reuse = args.reuse and len(list(book_dir.glob("part-*.parquet"))) == parts and events_dir.exists()
+        on_dask, dask_seconds, dask_peak = None, float("nan"), float("nan")
+        if not reuse or args.engines != "pandas":
+            started = time.perf_counter()
+            with dask_client(args.scheduler, workers=args.workers, memory_limit=budget // args.workers) as client:
+                ready = time.perf_counter() - started
+                if not reuse:
+                    with tqdm(total=parts, desc=f"write {size:,} customers", unit="part") as bar:
+                        t = time.perf_counter()
+                        write_book_parquet(book_dir, size, partition_size=args.partition_size, today=TODAY,
+                                           client=client, progress=bar.update)
+                        print(f"  {size:,}: cluster ready in {ready:.1f}s, Parquet written in "
+                              f"{time.perf_counter() - t:.1f}s")
+                    write_events_parquet(replicate_events(recorded, copies, seed=1), events_dir, max(2, args.workers))
+                if args.engines != "pandas":
+                    with PeakSampler(children_only=True) as sampler, \
+                            tqdm(total=parts, desc=f"dask batch {size:,}", unit="part") as bar:
+                        t = time.perf_counter()
+                        on_dask = run_dask(book_dir, TODAY, catalog, rules, client, events_dir=events_dir,
+                                           lists_dir=workdir / f"lists_dask_{size}", progress=bar.update)
+                        dask_seconds = time.perf_counter() - t
+                    dask_peak = sampler.peak if not args.scheduler else float("nan")
         size_on_disk = sum(p.stat().st_size for p in book_dir.glob("*.parquet"))
-        print(f"  {size:,}: cluster ready in {ready:.1f}s, Parquet written in {written:.1f}s ({gib(size_on_disk)})")
-        print(f"  dask:   {dask_seconds:7.1f}s  peak {gib(dask_peak)} (workers)  listed {on_dask.campaigns['listed'].to_dict()}")
-        pandas = run_pandas_limited(book_dir, events_dir, workdir / f"lists_pandas_{size}", budget)
-        print(f"  pandas: {pandas['seconds']:7.1f}s  peak {gib(pandas['peak'])}  {pandas['status']}")
-        if pandas["status"] == "ok":
+        print(f"  {size:,} customers, {gib(size_on_disk)} of Parquet")
+        if on_dask is not None:
+            print(f"  dask:   {dask_seconds:7.1f}s  peak {gib(dask_peak)} (workers)  "
+                  f"listed {on_dask.campaigns['listed'].to_dict()}")
+        pandas = {"status": "not run", "peak": float("nan"), "seconds": float("nan")}
+        if args.engines != "dask":
+            pandas = run_pandas_limited(book_dir, events_dir, workdir / f"lists_pandas_{size}", budget)
+            print(f"  pandas: {pandas['seconds']:7.1f}s  peak {gib(pandas['peak'])}  {pandas['status']}")
+        if pandas["status"] == "ok" and on_dask is not None:
             agree = pandas["listed"] == {k: int(v) for k, v in on_dask.campaigns["listed"].items()}
             print(f"  pandas and dask lists agree: {agree}")
         rows.append((size, pandas, dask_seconds, dask_peak))
