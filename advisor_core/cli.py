@@ -5,6 +5,7 @@
     score FILE        score a questionnaire from a JSON or YAML answers file
     recommend         print recommendations for a level (or a customer in the database)
     campaigns         count customers fitting each campaign and export CSV lists
+    report --out DIR  customer analytics: HTML report with charts and the CSVs behind them
 """
 
 from __future__ import annotations
@@ -114,6 +115,70 @@ def cmd_campaigns(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_book(args: argparse.Namespace, today: dt.date) -> tuple[Any, Any, str]:
+    """(analytics book, offer events frame or None, where the book came from)."""
+    import pandas as pd
+
+    from advisor_core.analytics.book import book_from_customers
+    from advisor_core.analytics.demo_book import generate_demo_book
+    from advisor_core.errors import PersistenceError
+
+    if args.book == "database":
+        from advisor_core.adapters.unit_of_work import SqlAlchemyUnitOfWork, make_session_factory
+
+        factory = make_session_factory(_database_url(args))
+        customers, events = [], []
+        try:
+            with SqlAlchemyUnitOfWork(factory) as uow:
+                customers = uow.customers.list_all()
+            with SqlAlchemyUnitOfWork(factory) as uow:
+                events = uow.offer_events.list_since(None)
+        except PersistenceError as exc:  # not migrated (yet, or not to offer events)
+            print(f"database: {exc}", file=sys.stderr)
+        finally:
+            factory.kw["bind"].dispose()
+        if customers:
+            offers = pd.DataFrame([vars(e) for e in events]) if events else None
+            return book_from_customers(customers, seed=args.seed, today=today), offers, "database"
+        print("no customers in the database: using the synthetic demo book", file=sys.stderr)
+    customers = generate_demo_book(args.customers, seed=args.seed, today=today)
+    return book_from_customers(customers, seed=args.seed, today=today), None, "demo"
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from advisor_core.adapters.datafiles import default_catalog
+    from advisor_core.analytics.funnel import read_events_jsonl, slim_events
+    from advisor_core.analytics.report import write_report
+    from advisor_core.analytics.rules import default_rules
+
+    today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    now = dt.datetime.combine(today, dt.time(23, 59, 59), tzinfo=dt.timezone.utc)
+    book, offers, source = _report_book(args, today)
+    events = None
+    if args.events:
+        events = read_events_jsonl(Path(args.events), now=now, retention_days=args.retention_days)
+    elif args.tracker_url:
+        from advisor_core.adapters.tracker_events import iter_tracker_events
+
+        since = (now - dt.timedelta(days=args.retention_days)).timestamp()
+        events = slim_events(iter_tracker_events(args.tracker_url, since=since), now=now,
+                             retention_days=args.retention_days)
+    result = write_report(Path(args.out), book, today=today, catalog=default_catalog(), rules=default_rules(),
+                          events=events, offer_events=offers, progress=not args.no_progress, seed=args.seed)
+    print(f"report on {len(book)} customers ({source} book) -> {result.index}")
+    print(f"segment rules reproduce {result.segment_agreement:.1%} of segments; "
+          f"agreement across seeds (adjusted Rand) {result.segment_stability:.2f}")
+    print(f"persona labels flagged ({result.label_source}): {', '.join(result.flagged_labels) or 'none'}")
+    return 0
+
+
+def _retention_days() -> int:
+    import os
+
+    raw = os.environ.get("RASA_TRANSCRIPT_RETENTION_DAYS", "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 90
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="advisor-core", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -139,6 +204,19 @@ def build_parser() -> argparse.ArgumentParser:
     camp = sub.add_parser("campaigns", help="campaign counts and CSV exports")
     camp.add_argument("--export-dir", help="defaults to $ADVISOR_EXPORT_DIR, else exports/ under $ADVISOR_VAR_DIR")
     camp.set_defaults(fn=cmd_campaigns)
+    rep = sub.add_parser("report", help="customer analytics report (HTML, charts, CSVs)")
+    rep.add_argument("--out", required=True, help="folder for index.html and the CSVs")
+    rep.add_argument("--book", choices=["database", "demo"], default="database",
+                     help="customers from the database (the demo book when it holds none), or the demo book")
+    rep.add_argument("--customers", type=int, default=3000, help="size of the demo book")
+    rep.add_argument("--seed", type=int, default=20261124)
+    rep.add_argument("--today", help="YYYY-MM-DD (default: today)")
+    rep.add_argument("--events", help="conversation events exported from the event broker (JSON lines)")
+    rep.add_argument("--tracker-url", help="SQLAlchemy URL of Rasa's tracker store, read-only")
+    rep.add_argument("--retention-days", type=int, default=_retention_days(),
+                     help="ignore conversation events older than this (default: $RASA_TRANSCRIPT_RETENTION_DAYS or 90)")
+    rep.add_argument("--no-progress", action="store_true", help="no progress bar")
+    rep.set_defaults(fn=cmd_report)
     return parser
 
 

@@ -30,10 +30,12 @@ from advisor_core.domain.records import (
     SuitabilityEvent,
 )
 from advisor_core.errors import PersistenceError
+from advisor_core.services.offers import OfferEvent
 from advisor_core.services.unit_of_work import (
     AbstractAssessmentRepository,
     AbstractCustomerRepository,
     AbstractHandoffRepository,
+    AbstractOfferEventRepository,
     AbstractRecommendationRepository,
     AbstractSuitabilityEventRepository,
     AbstractUnitOfWork,
@@ -49,6 +51,7 @@ class _Store:
     recommendations: list[RecommendationRecord] = field(default_factory=list)
     suitability_events: list[SuitabilityEvent] = field(default_factory=list)
     handoffs: list[HandoffTicket] = field(default_factory=list)
+    offer_events: list[OfferEvent] = field(default_factory=list)
 
     def copy(self) -> _Store:
         return _Store(**{name: copy.copy(value) for name, value in vars(self).items()})
@@ -211,6 +214,23 @@ class FakeHandoffRepository(_FakeRepository, AbstractHandoffRepository):
         raise PersistenceError(f"no handoff ticket {ticket_id!r}")
 
 
+class FakeOfferEventRepository(_FakeRepository, AbstractOfferEventRepository):
+    @_write
+    def add(self, event: OfferEvent) -> None:
+        if any(e.event_id == event.event_id for e in self._store.offer_events):
+            raise PersistenceError(f"duplicate event_id {event.event_id!r}")
+        if event.kind not in ("shown", "clicked", "accepted"):
+            raise PersistenceError(f"offer event kind {event.kind!r} is not shown, clicked or accepted")
+        _check_time(event.created_at, f"offer event {event.event_id}")
+        self._store.offer_events.append(event)
+
+    def list_for_conversation(self, conversation_id: str) -> list[OfferEvent]:
+        return _oldest_first(e for e in self._store.offer_events if e.conversation_id == conversation_id)
+
+    def list_since(self, since: dt.datetime | None = None) -> list[OfferEvent]:
+        return _oldest_first(e for e in self._store.offer_events if since is None or e.created_at >= since)
+
+
 class FakeUnitOfWork(AbstractUnitOfWork):
     """In-memory unit of work. ``committed`` becomes True after the first ``commit()``;
     ``commits`` counts them."""
@@ -226,6 +246,7 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.recommendations = FakeRecommendationRepository(self)
         self.suitability_events = FakeSuitabilityEventRepository(self)
         self.handoffs = FakeHandoffRepository(self)
+        self.offer_events = FakeOfferEventRepository(self)
 
     def __enter__(self) -> Self:
         self.rollback()  # start from the committed state

@@ -283,6 +283,25 @@ class HandoffTicketRow(Base):
     closed_at = Column(UTCDateTime, nullable=True)
 
 
+class OfferEventRow(Base):
+    """What the assistant showed and what was clicked/accepted: codes and ids, no free text."""
+
+    __tablename__ = "offer_events"
+    __table_args__ = (CheckConstraint("kind IN ('shown', 'clicked', 'accepted')", name="kind"),)
+
+    id = Column(SurrogateKey, primary_key=True, autoincrement=True)
+    event_id = Column(String(ID), nullable=False, unique=True)
+    customer_id = Column(String(ID), nullable=True, index=True)
+    conversation_id = Column(String(ID), nullable=False, index=True)
+    kind = Column(String(CODE), nullable=False)
+    product_id = Column(String(PRODUCT), nullable=False)
+    customer_level = Column(String(CODE), nullable=False)
+    persona = Column(String(PRODUCT), nullable=False)
+    arm = Column(String(CODE), nullable=False)
+    channel = Column(String(PRODUCT), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, index=True)
+
+
 # --------------------------------------------------------------------------- guards
 
 APPEND_ONLY_MODELS = (AssessmentRow, RecommendationRow, RecommendationItemRow, SuitabilityEventRow)
@@ -339,3 +358,8 @@ def install_append_only_guard(target: Any) -> None:
     target that reuses the address of a collected one it could answer True and skip the guard
     (seen as a flaky integration test)."""
     event.listen(target, "do_orm_execute", _refuse_bulk_statements)
+
+
+# Offer events are append-only too (analytics read them; nothing corrects them in place).
+event.listen(OfferEventRow, "before_update", _refuse("UPDATE"))
+event.listen(OfferEventRow, "before_delete", _refuse("DELETE"))

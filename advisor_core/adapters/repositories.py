@@ -24,6 +24,7 @@ from advisor_core.adapters.orm import (
     CustomerRow,
     HandoffTicketRow,
     HoldingRow,
+    OfferEventRow,
     RecommendationItemRow,
     RecommendationRow,
     SuitabilityEventRow,
@@ -45,6 +46,7 @@ from advisor_core.services.unit_of_work import (
     AbstractAssessmentRepository,
     AbstractCustomerRepository,
     AbstractHandoffRepository,
+    AbstractOfferEventRepository,
     AbstractRecommendationRepository,
     AbstractSuitabilityEventRepository,
 )
@@ -55,6 +57,7 @@ __all__ = [
     "SqlAlchemyRecommendationRepository",
     "SqlAlchemySuitabilityEventRepository",
     "SqlAlchemyHandoffRepository",
+    "SqlAlchemyOfferEventRepository",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -465,3 +468,54 @@ class SqlAlchemyHandoffRepository(_SqlAlchemyRepository, AbstractHandoffReposito
             row.closed_at = dt.datetime.now(dt.timezone.utc)
             self.session.flush()
         return _ticket_record(row)
+
+
+# --------------------------------------------------------------------------- offer events
+
+
+def _offer_event_record(row: OfferEventRow) -> Any:
+    from advisor_core.services.offers import OfferEvent
+
+    return OfferEvent(
+        event_id=row.event_id,
+        customer_id=row.customer_id,
+        conversation_id=row.conversation_id,
+        kind=row.kind,
+        product_id=row.product_id,
+        customer_level=row.customer_level,
+        persona=row.persona,
+        arm=row.arm,
+        channel=row.channel,
+        created_at=row.created_at,
+    )
+
+
+class SqlAlchemyOfferEventRepository(_SqlAlchemyRepository, AbstractOfferEventRepository):
+    @write
+    def add(self, event: Any) -> None:
+        self._add_row(
+            OfferEventRow(
+                event_id=event.event_id,
+                customer_id=event.customer_id,
+                conversation_id=event.conversation_id,
+                kind=event.kind,
+                product_id=event.product_id,
+                customer_level=event.customer_level,
+                persona=event.persona,
+                arm=event.arm,
+                channel=event.channel,
+                created_at=to_utc(event.created_at),
+            )
+        )
+
+    def _list(self, *where: Any) -> list[Any]:
+        stmt = select(OfferEventRow).where(*where).order_by(OfferEventRow.created_at, OfferEventRow.id)
+        return [_offer_event_record(row) for row in self._scalars(stmt)]
+
+    @translate_errors
+    def list_for_conversation(self, conversation_id: str) -> list[Any]:
+        return self._list(OfferEventRow.conversation_id == conversation_id)
+
+    @translate_errors
+    def list_since(self, since: dt.datetime | None = None) -> list[Any]:
+        return self._list() if since is None else self._list(OfferEventRow.created_at >= to_utc(since))

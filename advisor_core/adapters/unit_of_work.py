@@ -25,6 +25,7 @@ from advisor_core.adapters.repositories import (
     SqlAlchemyAssessmentRepository,
     SqlAlchemyCustomerRepository,
     SqlAlchemyHandoffRepository,
+    SqlAlchemyOfferEventRepository,
     SqlAlchemyRecommendationRepository,
     SqlAlchemySuitabilityEventRepository,
 )
@@ -121,6 +122,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.recommendations = SqlAlchemyRecommendationRepository(self.session)
         self.suitability_events = SqlAlchemySuitabilityEventRepository(self.session)
         self.handoffs = SqlAlchemyHandoffRepository(self.session)
+        self.offer_events = SqlAlchemyOfferEventRepository(self.session)
         return super().__enter__()
 
     def __exit__(self, *exc_info: object) -> None:

@@ -96,3 +96,128 @@ def _feature_matrix(frame: pd.DataFrame) -> np.ndarray:
             values = np.log1p(values)
         columns.append(values)
     return np.column_stack(columns) if columns else np.empty((len(frame), 0))
+
+
+# --------------------------------------------------------------------------- look-alike segments
+# Behaviour-based segments of the analytics book (``analytics.book``), each explained by a shallow
+# decision tree whose rules are read in the features' own units.
+
+BEHAVIOUR_FEATURES: tuple[str, ...] = (
+    "demand_balance", "deposits", "wealth_products", "monthly_transfers", "mobile_logins",
+    "flights_a_year", "credit_score", "products_held", "days_inactive",
+)
+_LOG_BEHAVIOUR = frozenset({"demand_balance", "deposits", "wealth_products"})
+_MONEY = frozenset({"demand_balance", "deposits", "wealth_products"})
+TREE_DEPTH = 3
+
+
+def behaviour_features(book: pd.DataFrame, today) -> pd.DataFrame:  # noqa: ANN001 - a date
+    """The segmentation features in their own units (days inactive capped at two years)."""
+    quiet = (np.datetime64(today, "D") - book["last_activity"].to_numpy().astype("datetime64[D]")).astype("float64")
+    features = book[[f for f in BEHAVIOUR_FEATURES if f != "days_inactive"]].astype("float64")
+    return features.assign(days_inactive=np.minimum(quiet, 730.0))[list(BEHAVIOUR_FEATURES)]
+
+
+def lookalike_segments(features: pd.DataFrame, n_segments: int = 5, seed: int = 0) -> np.ndarray:
+    """KMeans on standardised behaviour (money on a log scale); segments renumbered by median
+    wealth products then deposits, so a number keeps its meaning across seeds."""
+    from sklearn.cluster import KMeans
+    from sklearn.preprocessing import StandardScaler
+    from threadpoolctl import threadpool_limits
+
+    values = features.to_numpy(dtype=float).copy()
+    for j, name in enumerate(features.columns):
+        if name in _LOG_BEHAVIOUR:
+            values[:, j] = np.log1p(np.maximum(values[:, j], 0))
+    scaled = StandardScaler().fit_transform(values)
+    with threadpool_limits(limits=1):
+        raw = KMeans(n_clusters=n_segments, n_init=4, random_state=seed).fit_predict(scaled)
+    wealth = features["wealth_products"].to_numpy()
+    deposits = features["deposits"].to_numpy()
+    order = sorted(range(n_segments), key=lambda k: (float(np.median(wealth[raw == k])),
+                                                     float(np.median(deposits[raw == k])), k))
+    mapping = np.empty(n_segments, dtype=np.int64)
+    mapping[order] = np.arange(n_segments)
+    return mapping[raw]
+
+
+def segment_stability(features: pd.DataFrame, n_segments: int = 5, seeds: tuple[int, ...] = (0, 1, 2, 3)) -> float:
+    """Mean adjusted Rand index between the segmentation of the first seed and each other seed."""
+    from sklearn.metrics import adjusted_rand_score
+
+    first = lookalike_segments(features, n_segments, seeds[0])
+    scores = [adjusted_rand_score(first, lookalike_segments(features, n_segments, s)) for s in seeds[1:]]
+    return float(np.mean(scores)) if scores else 1.0
+
+
+def explain_segments(features: pd.DataFrame, labels: np.ndarray, depth: int = TREE_DEPTH) -> tuple[dict[int, list[str]], float]:
+    """Readable rules per segment from a decision tree of ``depth`` fitted to the labels, and the
+    share of customers whose segment the rules reproduce (the tree's agreement)."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    tree = DecisionTreeClassifier(max_depth=depth, random_state=0, min_samples_leaf=max(5, len(labels) // 200))
+    tree.fit(features.to_numpy(dtype=float), labels)
+    agreement = float((tree.predict(features.to_numpy(dtype=float)) == labels).mean())
+    t = tree.tree_
+    rules: dict[int, list[str]] = {int(k): [] for k in np.unique(labels)}
+
+    def walk(node: int, bounds: dict[str, list[float | None]]) -> None:
+        if t.children_left[node] == -1:
+            segment = int(tree.classes_[int(np.argmax(t.value[node][0]))])
+            rules[segment].append(_rule_text(bounds))
+            return
+        name = features.columns[t.feature[node]]
+        threshold = float(t.threshold[node])
+        low, high = bounds.get(name, [None, None])
+        walk(t.children_left[node], {**bounds, name: [low, threshold if high is None else min(high, threshold)]})
+        walk(t.children_right[node], {**bounds, name: [threshold if low is None else max(low, threshold), high]})
+
+    walk(0, {})
+    return rules, agreement
+
+
+def _rule_text(bounds: dict[str, list[float | None]]) -> str:
+    parts = []
+    for name, (low, high) in bounds.items():
+        words = name.replace("_", " ")
+        if low is not None:
+            parts.append(f"{words} > {_number(name, low)}")
+        if high is not None:
+            parts.append(f"{words} <= {_number(name, high)}")
+    return " and ".join(parts) if parts else "everyone"
+
+
+def _number(name: str, value: float) -> str:
+    if name in _MONEY:
+        return f"{value:,.0f}"
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def segment_profiles(book: pd.DataFrame, labels: np.ndarray, lifetime_value: np.ndarray,
+                     rules: dict[int, list[str]]) -> pd.DataFrame:
+    """Per segment: size, share, total and median lifetime value, typical products, medians of
+    the behaviour that sets it apart, and its rules."""
+    from advisor_core.analytics.book import HOLDING_COLUMNS
+
+    frame = book.assign(segment=labels, lifetime_value=lifetime_value)
+    grouped = frame.groupby("segment", sort=True)
+    held_share = grouped[list(HOLDING_COLUMNS)].agg(lambda s: float((s > 0).mean()))
+    typical = held_share.apply(
+        lambda row: ", ".join(f"{c.removeprefix('hold_')} {v:.0%}" for c, v in row.sort_values(ascending=False)[:3].items()
+                              if v >= 0.05) or "none", axis=1)
+    profiles = pd.DataFrame({
+        "customers": grouped.size(),
+        "lifetime_value_total": grouped["lifetime_value"].sum().round(2),
+        "lifetime_value_median": grouped["lifetime_value"].median().round(2),
+        "median_deposits": grouped["deposits"].median().round(2),
+        "median_wealth_products": grouped["wealth_products"].median().round(2),
+        "median_transfers": grouped["monthly_transfers"].median(),
+        "median_logins": grouped["mobile_logins"].median(),
+        "median_flights": grouped["flights_a_year"].median(),
+        "typical_products": typical,
+        "rules": pd.Series({k: " OR ".join(f"({r})" for r in v) if v else "(no leaf: mixed with others)"
+                            for k, v in rules.items()}),
+    })
+    profiles.insert(1, "share", (profiles["customers"] / max(len(book), 1)).round(4))
+    profiles.index.name = "segment"
+    return profiles

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Iterable
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from advisor_core.domain.records import (
     AssessmentRecord,
@@ -31,12 +31,18 @@ from advisor_core.domain.records import (
     SuitabilityEvent,
 )
 
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from advisor_core.services.offers import OfferEvent
+
 __all__ = [
     "AbstractCustomerRepository",
     "AbstractAssessmentRepository",
     "AbstractRecommendationRepository",
     "AbstractSuitabilityEventRepository",
     "AbstractHandoffRepository",
+    "AbstractOfferEventRepository",
     "AbstractUnitOfWork",
 ]
 
@@ -137,6 +143,21 @@ class AbstractHandoffRepository(abc.ABC):
         """
 
 
+class AbstractOfferEventRepository(abc.ABC):
+    """Append-only: what the assistant showed, and what was clicked and accepted."""
+
+    @abc.abstractmethod
+    def add(self, event: OfferEvent) -> None: ...
+
+    @abc.abstractmethod
+    def list_for_conversation(self, conversation_id: str) -> list[OfferEvent]:
+        """Oldest first."""
+
+    @abc.abstractmethod
+    def list_since(self, since: dt.datetime | None = None) -> list[OfferEvent]:
+        """Every event at or after ``since`` (all when None), oldest first."""
+
+
 class AbstractUnitOfWork(abc.ABC):
     """One atomic piece of work. Use as ``with uow: ...; uow.commit()``."""
 
@@ -145,6 +166,7 @@ class AbstractUnitOfWork(abc.ABC):
     recommendations: AbstractRecommendationRepository
     suitability_events: AbstractSuitabilityEventRepository
     handoffs: AbstractHandoffRepository
+    offer_events: AbstractOfferEventRepository
 
     def __enter__(self) -> Self:
         return self

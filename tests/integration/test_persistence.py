@@ -68,7 +68,7 @@ def _assert_utc(value: dt.datetime) -> None:
 def test_upgrade_creates_schema_and_twice_is_a_no_op(db_url):
     assert current_revision(db_url) is None
     upgrade(db_url)
-    assert current_revision(db_url) == head_revision() == "0002"
+    assert current_revision(db_url) == head_revision() == "0003"
 
     engine = make_engine(db_url)
     try:
@@ -84,7 +84,7 @@ def test_upgrade_creates_schema_and_twice_is_a_no_op(db_url):
         engine.dispose()
 
     upgrade(db_url)  # a second upgrade changes nothing
-    assert current_revision(db_url) == "0002"
+    assert current_revision(db_url) == "0003"
     engine = make_engine(db_url)
     try:
         inspector = inspect(engine)
@@ -113,7 +113,7 @@ def test_downgrade_to_base_and_upgrade_again(migrated_url):
     finally:
         engine.dispose()
     upgrade(migrated_url)
-    assert current_revision(migrated_url) == "0002"
+    assert current_revision(migrated_url) == "0003"
 
 
 def test_upgrade_of_an_unreachable_database_raises_persistence_error():
@@ -605,7 +605,7 @@ def test_0002_keeps_rows_written_before_it_and_the_append_only_triggers(db_url):
                 "'conv-1', 'rest', 'v1', '{}', '{}', 40, 50, 40, '[]', 'C3', false, 44, "
                 "'2024-03-01 09:30:00')"))
         upgrade(db_url)
-        assert current_revision(db_url) == "0002"
+        assert current_revision(db_url) == head_revision()
         uow = SqlAlchemyUnitOfWork(make_session_factory(db_url))
         with uow:
             [old] = uow.assessments.list_for_customer("CUST-0001")
