@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from typing import Any
+
 from rasa_sdk.events import SlotSet
 
-from actions.base import AdvisorAction, blocking, buttons, identify
+from actions.base import AdvisorAction, blocking, buttons, channel_of, identify
 from advisor_core.domain.levels import RiskLevel
 from advisor_core.domain.products import ProductType
 from advisor_core.domain.suitability import RequestOutcome
-from advisor_core.errors import AssessmentRequiredError, ConfirmationWithoutWarningError, UnknownProductError
+from advisor_core.errors import (
+    AssessmentRequiredError,
+    ConfirmationWithoutWarningError,
+    PersistenceError,
+    UnknownProductError,
+)
+from advisor_core.services.offers import record_offer_response, record_offers_shown
 from advisor_core.services.assessments import current_assessment
 from advisor_core.services.recommendations import (
     confirm_product,
@@ -19,6 +29,17 @@ from advisor_core.services.recommendations import (
 )
 
 OFFER_QUESTIONNAIRE = buttons(("Take the risk questionnaire", "/start_risk_assessment"))
+logger = logging.getLogger(__name__)
+
+
+async def record_offer_event(record: Callable[..., Any], svc: Any, tracker: Any, **kwargs: Any) -> None:
+    """Keep what was shown, clicked or accepted for the label check and the funnel (advisor_core's
+    offer events). A failed record never holds up or changes the customer's reply."""
+    try:
+        await blocking(record, svc.uow_factory(), svc.catalog, conversation_id=tracker.sender_id,
+                       channel=channel_of(tracker), now=svc.clock(), **kwargs)
+    except (ValueError, PersistenceError) as exc:
+        logger.warning("offer event not recorded: %s", type(exc).__name__)
 
 
 def _no_assessment_text(reason: str | None) -> str:
@@ -72,6 +93,8 @@ class RecommendProducts(AdvisorAction):
                 names = ", ".join(r.product.name for r in outcome.recommendations)
                 dispatcher.utter_message(text=f"Meanwhile, without any investment risk: {names}. "
                                               "Ask me about deposit-plus to learn more.")
+                await record_offer_event(record_offers_shown, svc, tracker, customer_id=who.customer_id,
+                                         product_ids=[r.product.id for r in outcome.recommendations], level=None)
             return []
         level = outcome.assessment.record.level
         if not outcome.recommendations:
@@ -88,6 +111,9 @@ class RecommendProducts(AdvisorAction):
         dispatcher.utter_message(text="\n".join(lines))
         for offer in offers:
             dispatcher.utter_message(text=f"You may also qualify for the {offer.product.name}. " + " ".join(offer.reasons))
+        await record_offer_event(record_offers_shown, svc, tracker, customer_id=who.customer_id,
+                                 product_ids=[r.product.id for r in outcome.recommendations],
+                                 level=RiskLevel.parse(level))
         return []
 
 
@@ -135,6 +161,9 @@ class RequestProduct(AdvisorAction):
         dispatcher.utter_message(text=f"{decision.message} {product.description} "
                                       f"Return: {product.return_range_words}. An advisor or the app can "
                                       "complete the purchase with you.")
+        # Asking for a product the assistant showed in this conversation is a click on that offer.
+        await record_offer_event(record_offer_response, svc, tracker, kind="clicked", customer_id=who.customer_id,
+                                 product_id=product.id, level=decision.level)
         return [SlotSet("product", None)]
 
 
