@@ -370,7 +370,18 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def judge(questionnaire: Any, entry: dict[str, Any], outcome: Outcome) -> Verdict:
-    """Score one typed answer; the rules are in the module docstring of the README section."""
+    """Score one typed answer.
+
+    expect X        understood: X stored (in the slot `expect_slot`, if given), or asked back with
+                    candidates that include X and are not simply every option (then also `clarified`).
+    candidates L    understood: the least risky option of L stored, or asked back with a set that
+                    includes all of L and is not every option.
+    reject / answer: false
+                    understood: nothing stored (rejected, or asked back); a stored value is a
+                    `nonanswer_stored`.
+    riskier         a stored option whose risk weight (see risk_weight) is above the expected
+                    option's (for L: the least risky of L).
+    """
     slot = entry["slot"]
     if entry.get("reject") or entry.get("answer") is False:
         return Verdict(understood=outcome.kind != "value", nonanswer_stored=outcome.kind == "value")
