@@ -616,13 +616,16 @@ def tune(args: argparse.Namespace) -> int:
     config = work / "config.raw-scores.yml"
     config.write_text(yaml.safe_dump(raw_scores_config(), sort_keys=False), encoding="utf-8")
     rasa = [sys.executable, "-m", "rasa"]
-    subprocess.run(rasa + ["data", "split", "nlu", "--nlu", str(NLU_DIR), "--training-fraction",
-                           str(args.training_fraction), "--random-seed", "7", "--out", str(split)],
-                   check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-    subprocess.run(rasa + ["train", "nlu", "--nlu", str(split / "training_data.yml"), "--config", str(config),
-                           "--domain", str(ROOT / "rasa_bot" / "domain"), "--out", str(model_dir),
-                           "--fixed-model-name", "nlu"],
-                   check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    if args.reuse_model and (model_dir / "nlu.tar.gz").is_file():
+        print(f"reusing {model_dir / 'nlu.tar.gz'} and {split} from the last tune run")
+    else:
+        subprocess.run(rasa + ["data", "split", "nlu", "--nlu", str(NLU_DIR), "--training-fraction",
+                               str(args.training_fraction), "--random-seed", "7", "--out", str(split)],
+                       check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        subprocess.run(rasa + ["train", "nlu", "--nlu", str(split / "training_data.yml"), "--config", str(config),
+                               "--domain", str(ROOT / "rasa_bot" / "domain"), "--out", str(model_dir),
+                               "--fixed-model-name", "nlu"],
+                       check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     from rasa.shared.nlu.training_data.loading import load_data
 
     dev = [m for m in load_data(str(split / "test_data.yml")).intent_examples if m.get("text")]
@@ -685,6 +688,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     tu = commands.add_parser("tune", help="choose the gate and fallback thresholds on a DEV split")
     tu.add_argument("--training-fraction", type=float, default=0.8)
     tu.add_argument("--json", help="write the sweep and the choice to this file")
+    tu.add_argument("--reuse-model", action="store_true",
+                    help="skip the split and training when the last tune run's model exists")
     args = parser.parse_args(argv)
     handlers = {"check-overlap": check_overlap, "evaluate": evaluate, "typed-answers": typed_only, "tune": tune}
     return handlers[args.command](args)
