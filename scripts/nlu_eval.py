@@ -111,13 +111,14 @@ def overlaps(nlu_dir: Path = NLU_DIR) -> list[tuple[str, str, list[str]]]:
             for name, text in heldout_texts() if normalise(text) in training]
 
 
-def check_overlap(_: argparse.Namespace) -> int:
-    clashes = overlaps()
+def check_overlap(args: argparse.Namespace) -> int:
+    nlu_dir = Path(getattr(args, "nlu_dir", None) or NLU_DIR)
+    clashes = overlaps(nlu_dir)
     total = len(heldout_texts())
     if not clashes:
-        print(f"check-overlap: none of the {total} held-out texts is in {NLU_DIR.relative_to(ROOT)}")
+        print(f"check-overlap: none of the {total} held-out texts is in {nlu_dir}")
         return 0
-    print(f"check-overlap: {len(clashes)} of {total} held-out texts are also training examples:")
+    print(f"check-overlap: {len(clashes)} of {total} held-out texts are also training examples in {nlu_dir}:")
     for name, text, intents in clashes:
         print(f"  {name}: {text!r} (trained as {', '.join(intents)})")
     return 1
@@ -678,7 +679,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.path.insert(0, str(ROOT))
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("check-overlap", help="fail when a held-out text is in the training data")
+    co = commands.add_parser("check-overlap", help="fail when a held-out text is in the training data")
+    co.add_argument("--nlu-dir", help=f"the training data to check against (default {NLU_DIR.relative_to(ROOT)})")
     ev = commands.add_parser("evaluate", help="score a trained model on the held-out set")
     ev.add_argument("--model", required=True, help="a trained model, e.g. var/models/advisor.tar.gz")
     ev.add_argument("--thresholds", help="GATE,FALLBACK: also score with these applied to the raw scores")
