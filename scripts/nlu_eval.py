@@ -22,11 +22,12 @@ import argparse
 import asyncio
 import inspect
 import json
+import logging
+import os
 import re
 import statistics
 import subprocess
 import sys
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -483,9 +484,15 @@ def print_typed_figures(f: dict[str, Any]) -> None:
 
 # ================================================================== evaluate
 
-def parse_all(model: Path, texts: Sequence[str]) -> tuple[list[Parse], set[str]]:
-    """Parse texts in process with a trained model; also return the intents the model knows."""
+def parse_all(model: Path, texts: Sequence[str]) -> tuple[list[Parse], set[str] | None]:
+    """Parse texts in process with a trained model; also return the intents the model knows (None
+    for an NLU-only model, whose domain is empty)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # no debug line per parsed message
+    logging.getLogger("rasa").setLevel(logging.WARNING)
 
     agent = Agent.load(str(model))
 
@@ -493,7 +500,8 @@ def parse_all(model: Path, texts: Sequence[str]) -> tuple[list[Parse], set[str]]
         return [await agent.parse_message(text) for text in texts]
 
     results = asyncio.run(run())
-    return [read_parse(r) for r in results], set(agent.domain.intents)
+    known = set(agent.domain.intents) if agent.domain is not None and agent.domain.intents else None
+    return [read_parse(r) for r in results], known
 
 
 def evaluate(args: argparse.Namespace) -> int:
