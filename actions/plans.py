@@ -36,9 +36,17 @@ class ValidateEducationPlanForm(FormValidationAction):
 
     @staticmethod
     def _not_an_answer(slot: str, prompt: str, dispatcher, tracker) -> dict[str, Any]:
-        """Re-prompt, unless a digression rule already answered the message (then just ask again)."""
-        if not is_digression(tracker):
-            dispatcher.utter_message(text=prompt)
+        """Re-prompt, unless a digression rule already answered the message (then just ask again).
+
+        Asked twice without progress, the second re-prompt says why the number is needed and how to
+        leave, rather than repeating itself.
+        """
+        if is_digression(tracker):
+            return {slot: None}
+        if prompt in _recent_bot_texts(tracker):
+            prompt = (f"I still need a number for this one. {WHY[slot]} {prompt} Or say \"stop\" to leave the "
+                      "plan; nothing is saved.")
+        dispatcher.utter_message(text=prompt)
         return {slot: None}
 
     def validate_child_age(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
@@ -69,6 +77,24 @@ class ValidateEducationPlanForm(FormValidationAction):
             return self._not_an_answer("target_amount", "Please give the target as a number, for example 200,000.",
                                        dispatcher, tracker)
         return {"target_amount": str(amount)}
+
+
+WHY = {
+    "child_age": "The plan runs until your child turns 18, so their age sets how many years you save.",
+    "monthly_contribution": "The projection shows what a regular monthly amount could grow to.",
+    "target_amount": "With a target I can work out the monthly amount it needs.",
+}
+
+
+def _recent_bot_texts(tracker, turns: int = 3) -> list[str]:
+    """The texts of the bot's last few messages (a re-prompt is sent together with the question)."""
+    texts: list[str] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            texts.append(event.get("text") or "")
+            if len(texts) == turns:
+                break
+    return texts
 
 
 def _reset() -> list[dict[str, Any]]:

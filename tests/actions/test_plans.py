@@ -189,3 +189,22 @@ def test_cancel_education_plan():
     assert slot_sets(events) == {"child_age": None, "monthly_contribution": None, "target_amount": None,
                                  "requested_slot": None}
     assert "stopped" in all_text(dispatcher)
+
+
+def test_a_second_failed_answer_is_explained_differently():
+    first_events, first = validate("child_age", "abc")
+    prompt = first.messages[0]["text"]
+    _, second = validate("child_age", "xyz", last_bot=bot_event(prompt))
+
+    text = second.messages[0]["text"]
+    assert text != prompt
+    assert "until your child turns 18" in text and "stop" in text
+
+
+def test_a_classroom_question_in_the_plan_gets_no_reprompt_of_its_own():
+    tracker = form_tracker(FORM, "child_age", "what is compound interest?")
+    tracker.latest_message["intent"] = {"name": "faq", "confidence": 0.9}
+    events, dispatcher = run_action(plans.ValidateEducationPlanForm(), tracker, DOMAIN)
+
+    assert slot_sets(events)["child_age"] is None
+    assert dispatcher.messages == []  # its rule answered it; the form asks its question again
