@@ -25,12 +25,12 @@ from advisor_core.domain.records import (
     Customer,
     HandoffTicket,
     Holding,
+    OfferEvent,
     RecommendationRecord,
     RecommendedItem,
     SuitabilityEvent,
 )
 from advisor_core.errors import PersistenceError
-from advisor_core.services.offers import OfferEvent
 from advisor_core.services.unit_of_work import (
     AbstractAssessmentRepository,
     AbstractCustomerRepository,

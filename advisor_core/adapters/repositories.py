@@ -37,6 +37,7 @@ from advisor_core.domain.records import (
     Customer,
     HandoffTicket,
     Holding,
+    OfferEvent,
     RecommendationRecord,
     RecommendedItem,
     SuitabilityEvent,
@@ -473,9 +474,7 @@ class SqlAlchemyHandoffRepository(_SqlAlchemyRepository, AbstractHandoffReposito
 # --------------------------------------------------------------------------- offer events
 
 
-def _offer_event_record(row: OfferEventRow) -> Any:
-    from advisor_core.services.offers import OfferEvent
-
+def _offer_event_record(row: OfferEventRow) -> OfferEvent:
     return OfferEvent(
         event_id=row.event_id,
         customer_id=row.customer_id,
@@ -492,7 +491,7 @@ def _offer_event_record(row: OfferEventRow) -> Any:
 
 class SqlAlchemyOfferEventRepository(_SqlAlchemyRepository, AbstractOfferEventRepository):
     @write
-    def add(self, event: Any) -> None:
+    def add(self, event: OfferEvent) -> None:
         self._add_row(
             OfferEventRow(
                 event_id=event.event_id,

@@ -116,3 +116,19 @@ class HandoffTicket:
     summary: str
     status: str              # "open" | "closed"
     created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class OfferEvent:
+    """One offer event. Append-only; ``persona`` and ``arm`` are "" / "none" outside a label check."""
+
+    event_id: str
+    customer_id: str | None     # the bank's pseudonymous id; None for a guest
+    conversation_id: str
+    kind: str                   # "shown" | "clicked" | "accepted"
+    product_id: str
+    customer_level: str         # "C1".."C5", or "" without a valid assessment
+    persona: str
+    arm: str                    # "expected" | "alternative" | "none"
+    channel: str
+    created_at: dt.datetime

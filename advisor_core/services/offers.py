@@ -18,28 +18,13 @@ from dataclasses import dataclass
 from advisor_core.domain.levels import RiskLevel
 from advisor_core.domain.products import Catalog, ProductType
 from advisor_core.domain.suitability import may_recommend
+from advisor_core.domain.records import OfferEvent
 from advisor_core.services.unit_of_work import AbstractUnitOfWork
 
 KINDS: tuple[str, ...] = ("shown", "clicked", "accepted")
 ARMS: tuple[str, ...] = ("expected", "alternative", "none")
 _CODE = re.compile(r"^[a-z0-9_-]{1,64}$")
 _ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
-
-
-@dataclass(frozen=True)
-class OfferEvent:
-    """One offer event. Append-only; ``persona`` and ``arm`` are "" / "none" outside a label check."""
-
-    event_id: str
-    customer_id: str | None     # the bank's pseudonymous id; None for a guest
-    conversation_id: str
-    kind: str                   # "shown" | "clicked" | "accepted"
-    product_id: str
-    customer_level: str         # "C1".."C5", or "" without a valid assessment
-    persona: str
-    arm: str                    # "expected" | "alternative" | "none"
-    channel: str
-    created_at: dt.datetime
 
 
 @dataclass(frozen=True)

@@ -27,14 +27,13 @@ from advisor_core.domain.records import (
     AssessmentRecord,
     Customer,
     HandoffTicket,
+    OfferEvent,
     RecommendationRecord,
     SuitabilityEvent,
 )
 
 if TYPE_CHECKING:
     import datetime as dt
-
-    from advisor_core.services.offers import OfferEvent
 
 __all__ = [
     "AbstractCustomerRepository",
