@@ -34,7 +34,9 @@ def _utc_now() -> dt.datetime:
 def _build() -> Services:
     from advisor_core import settings
     from advisor_core.adapters.unit_of_work import SqlAlchemyUnitOfWork, make_session_factory
+    from advisor_core.identity import check_secret
 
+    check_secret(os.environ.get("ADVISOR_JWT_SECRET") or None)
     session_factory = make_session_factory(settings.database_url())
     return Services(
         questionnaire=default_questionnaire(),

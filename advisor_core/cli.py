@@ -5,6 +5,7 @@
     score FILE        score a questionnaire from a JSON or YAML answers file
     recommend         print recommendations for a level (or a customer in the database)
     campaigns         count customers fitting each campaign and export CSV lists
+    check-config      refuse settings the servers must not start with (a short ADVISOR_JWT_SECRET)
 """
 
 from __future__ import annotations
@@ -107,6 +108,16 @@ def cmd_campaigns(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check_config(args: argparse.Namespace) -> int:
+    import os
+
+    from advisor_core.identity import check_secret
+
+    check_secret(os.environ.get("ADVISOR_JWT_SECRET") or None)
+    print("configuration ok")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="advisor-core", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -132,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     camp = sub.add_parser("campaigns", help="campaign counts and CSV exports")
     camp.add_argument("--export-dir", default="var/exports")
     camp.set_defaults(fn=cmd_campaigns)
+    sub.add_parser("check-config", help="refuse a short ADVISOR_JWT_SECRET").set_defaults(fn=cmd_check_config)
     return parser
 
 

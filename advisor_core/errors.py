@@ -12,7 +12,8 @@
     ├── SuitabilityRefusedError  a product above the level that may not be sold on request
     ├── UnknownProductError      a product id not in the catalog
     ├── CalculatorInputError     a calculator was given an impossible input
-    └── PersistenceError         the database could not store or read a record
+    ├── PersistenceError         the database could not store or read a record
+    └── WeakSecretError          the JWT secret is too short to sign HS256 tokens safely
 """
 
 from __future__ import annotations
@@ -87,3 +88,15 @@ class CalculatorInputError(AdvisorError):
 
 class PersistenceError(AdvisorError):
     """A record could not be written or read; nothing was half-saved."""
+
+
+class WeakSecretError(AdvisorError):
+    """The configured JWT secret is shorter than HS256 needs (RFC 7518 3.2: at least 256 bits)."""
+
+    def __init__(self, variable: str, length: int, minimum: int) -> None:
+        self.variable = variable
+        self.length = length
+        self.minimum = minimum
+        super().__init__(f"{variable} is {length} bytes long; HS256 needs a secret of at least {minimum} bytes "
+                         f"(256 bits). Set it to a random value, e.g. the output of "
+                         f"`python -c \"import secrets; print(secrets.token_urlsafe(48))\"`")
