@@ -98,6 +98,8 @@ def check_each_call_was_cut_at_the_bound(server: HungActionServer, before: int, 
     for held in server.held[before:]:
         assert TIMEOUT - 0.5 <= held <= TIMEOUT + MARGIN, server.held
     assert elapsed <= calls * TIMEOUT + MARGIN, (elapsed, calls)
+    print(f"reply after {elapsed:.1f} s; {calls} hung call(s), held "
+          f"{', '.join(f'{held:.1f}' for held in server.held[before:])} s")  # shown with -rP
     return calls
 
 
