@@ -242,7 +242,6 @@ PATCHES = (cache_action_response_validator, cache_event_type_lookup, parse_inten
            reuse_http_connections, bound_action_calls)
 
 
-
 def apply() -> list[str]:
     """Apply every patch once; returns the names of those in effect."""
     import rasa
@@ -253,6 +252,7 @@ def apply() -> list[str]:
         logger.warning("rasa_bot.rasa_patches: written for Rasa %s, running %s: not applied",
                        PATCHED_RASA_VERSION, rasa.__version__)
         return []
+    action_timeout_seconds()  # an invalid ACTION_TIMEOUT_SECONDS stops Rasa before anything is patched
     for patch in PATCHES:
         patch()
         _applied.append(patch.__name__)

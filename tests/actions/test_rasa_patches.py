@@ -390,6 +390,15 @@ def test_the_action_timeout_comes_from_the_environment(value: str | None, second
     assert rasa_patches.action_timeout_seconds(env) == seconds
 
 
+def test_an_impossible_action_timeout_stops_rasa_before_anything_is_patched(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rasa_patches, "_applied", [])
+    monkeypatch.setenv("ACTION_TIMEOUT_SECONDS", "soon")
+    run = RemoteAction.run
+    with pytest.raises(ValueError, match="ACTION_TIMEOUT_SECONDS"):
+        rasa_patches.apply()
+    assert rasa_patches._applied == [] and RemoteAction.run is run
+
+
 @pytest.mark.parametrize("value", ["0", "-1", "ten", "nan", "inf", "301"])
 def test_an_impossible_action_timeout_is_refused_with_its_name(value: str) -> None:
     with pytest.raises(ValueError, match="ACTION_TIMEOUT_SECONDS"):
