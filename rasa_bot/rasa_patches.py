@@ -25,12 +25,14 @@ what to do on another Rasa version. In short (profiled with scripts/bench/profil
   connection pool, closed when the server stops.
 - `bound_action_calls`: Rasa waits up to 300 s (a constant) for the action server, so a hung action
   server kept the customer waiting for minutes. A custom action now fails after
-  `ACTION_TIMEOUT_SECONDS` (default 10); the channels then answer "temporarily unavailable".
+  `ACTION_TIMEOUT_SECONDS` (default 10), and the rest of that message's custom actions fail at once;
+  the channels then answer "temporarily unavailable".
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import os
 from collections.abc import Mapping
@@ -209,33 +211,65 @@ class ActionTimeout(Exception):
     """The action server did not answer a custom action in time."""
 
 
+class _MessageActionCalls:
+    """What the action server did for the message being handled: whether it already missed the bound."""
+
+    def __init__(self) -> None:
+        self.timed_out = False
+
+
+_message_action_calls: contextvars.ContextVar[_MessageActionCalls | None] = contextvars.ContextVar(
+    "advisor_message_action_calls", default=None)
+
+
 def bound_action_calls() -> None:
-    """A custom action that the action server does not answer within `ACTION_TIMEOUT_SECONDS` fails.
+    """A message waits for a hung action server `ACTION_TIMEOUT_SECONDS`, once.
 
     Rasa 3.6's `RemoteAction.run` passes the constant `DEFAULT_REQUEST_TIMEOUT` (300 s) to the
     request, so a hung action server held the customer for five minutes. The whole call (request,
     reply validation, responses) now runs under the configured bound; when it passes the action
-    raises, Rasa's processor logs it and goes on without the action's events, and the channels
-    answer "temporarily unavailable" (rasa_bot/channels.py) because nothing was sent. Form
-    validation actions are `RemoteAction`s too. The value is read once, when the patches apply;
-    an invalid one stops Rasa at start.
+    raises, Rasa's processor logs it and goes on without the action's events. Rasa then predicts
+    again, often another custom action (up to ten per message: a first message runs
+    `action_session_start`, then the greeting...), so once one call of a message has timed out the
+    other custom actions of that message fail at once instead of each waiting the bound again
+    (`MessageProcessor.handle_message` gives every message its own record). Nothing having been
+    sent, the channels answer "temporarily unavailable" (rasa_bot/channels.py). Form validation
+    actions are `RemoteAction`s too. The value is read once, when the patches apply.
     """
     from rasa.core.actions.action import RemoteAction
+    from rasa.core.processor import MessageProcessor
 
     seconds = action_timeout_seconds()
     run = RemoteAction.run
+    handle_message = MessageProcessor.handle_message
 
     async def run_within_time_bound(self: RemoteAction, *args: Any, **kwargs: Any) -> Any:
+        bound: float = run_within_time_bound.seconds  # type: ignore[attr-defined]
+        calls = _message_action_calls.get()
+        if calls is not None and calls.timed_out:
+            raise ActionTimeout(f"custom action '{self.name()}' not called: the action server already missed "
+                                f"the {bound:g} s bound ({ACTION_TIMEOUT_ENV}) in this message")
         try:
-            async with asyncio.timeout(run_within_time_bound.seconds):  # type: ignore[attr-defined]
+            async with asyncio.timeout(bound):
                 return await run(self, *args, **kwargs)
         except TimeoutError as error:
+            if calls is not None:
+                calls.timed_out = True
             raise ActionTimeout(f"the action server did not answer custom action '{self.name()}' within "
-                                f"{run_within_time_bound.seconds:g} s ({ACTION_TIMEOUT_ENV})") from error  # type: ignore[attr-defined]
+                                f"{bound:g} s ({ACTION_TIMEOUT_ENV})") from error
+
+    async def handle_message_with_its_own_action_record(self: MessageProcessor, message: Any) -> Any:
+        token = _message_action_calls.set(_MessageActionCalls())
+        try:
+            return await handle_message_with_its_own_action_record.unrecorded(self, message)  # type: ignore[attr-defined]
+        finally:
+            _message_action_calls.reset(token)
 
     run_within_time_bound.seconds = seconds  # type: ignore[attr-defined]
     run_within_time_bound.unbounded = run  # type: ignore[attr-defined]
+    handle_message_with_its_own_action_record.unrecorded = handle_message  # type: ignore[attr-defined]
     RemoteAction.run = run_within_time_bound  # type: ignore[method-assign]
+    MessageProcessor.handle_message = handle_message_with_its_own_action_record  # type: ignore[method-assign]
 
 
 PATCHES = (cache_action_response_validator, cache_event_type_lookup, parse_intent_payloads_directly,

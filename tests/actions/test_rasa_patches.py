@@ -384,6 +384,45 @@ def test_an_answering_action_server_is_not_cut_short(monkeypatch: pytest.MonkeyP
     assert [event.text for event in events] == ["ok"]
 
 
+def test_after_one_timeout_a_message_calls_the_hung_server_no_more_and_the_next_message_tries_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rasa predicts up to ten actions per message: the customer must not wait the bound for each."""
+    from rasa.core.processor import MessageProcessor
+
+    monkeypatch.setattr(RemoteAction.run, "seconds", 0.5)
+    failures: list[str] = []
+
+    async def handle(self: Any, message: str) -> str:  # what Rasa's processor does with failing actions
+        for name in ("action_session_start", "action_greet", "action_greet", "action_greet"):
+            try:
+                await RemoteAction(name, self.config).run(None, None, DialogueStateTracker("s1", []), Domain.empty())
+            except rasa_patches.ActionTimeout as error:
+                failures.append(str(error))
+        return message
+
+    monkeypatch.setattr(MessageProcessor.handle_message, "unrecorded", handle)
+
+    async def scenario() -> tuple[list[float], int]:
+        server = SilentServer()
+        await server.start()
+        processor = type("FakeProcessor", (), {"config": EndpointConfig(f"http://127.0.0.1:{server.port}/webhook")})()
+        took = []
+        try:
+            for message in ("hello", "hello again"):  # the same task, as on one keep-alive connection
+                started = time.monotonic()
+                assert await MessageProcessor.handle_message(processor, message) == message
+                took.append(time.monotonic() - started)
+            return took, server.connections
+        finally:
+            await server.stop()
+
+    took, connections = asyncio.run(scenario())
+    assert connections == 2  # one call per message reached the server
+    assert all(0.5 <= seconds < 1.5 for seconds in took), took
+    assert len(failures) == 8
+    assert sum("not called" in failure for failure in failures) == 6
+
+
 @pytest.mark.parametrize(("value", "seconds"), [(None, 10.0), ("", 10.0), ("3", 3.0), ("2.5", 2.5), ("300", 300.0)])
 def test_the_action_timeout_comes_from_the_environment(value: str | None, seconds: float) -> None:
     env = {} if value is None else {"ACTION_TIMEOUT_SECONDS": value}

@@ -4,7 +4,8 @@ Rasa 3.6 would wait 300 s for it (a constant). With `ACTION_TIMEOUT_SECONDS` eve
 gives up after that bound (rasa_bot/rasa_patches.py `bound_action_calls`), and the channels answer
 "temporarily unavailable" because nothing else was sent (rasa_bot/channels.py), over REST and
 Socket.IO. The fake server counts the calls and how long Rasa held each one, so the test can tell
-that the customer waited the bound per hung call and no more.
+that Rasa gave up on each at the bound and the customer waited one bound (plus Rasa's own work),
+not one per custom action Rasa predicts for the message.
 """
 
 from __future__ import annotations
@@ -97,7 +98,9 @@ def check_each_call_was_cut_at_the_bound(server: HungActionServer, before: int, 
     assert calls >= 1, "no custom action was called: the test did not reach the hung server"
     for held in server.held[before:]:
         assert TIMEOUT - 0.5 <= held <= TIMEOUT + MARGIN, server.held
-    assert elapsed <= calls * TIMEOUT + MARGIN, (elapsed, calls)
+    # Once a call has missed the bound, the message's other custom actions are not attempted: the
+    # customer waits one bound, not one per action Rasa predicts (up to ten).
+    assert elapsed <= TIMEOUT + MARGIN, (elapsed, calls)
     print(f"reply after {elapsed:.1f} s; {calls} hung call(s), held "
           f"{', '.join(f'{held:.1f}' for held in server.held[before:])} s")  # shown with -rP
     return calls
