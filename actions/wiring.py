@@ -35,7 +35,7 @@ def _utc_now() -> dt.datetime:
 def _build() -> Services:
     from advisor_core.adapters.unit_of_work import SqlAlchemyUnitOfWork, make_session_factory
 
-    settings = load_settings()
+    settings = load_settings()  # refuses a JWT secret too short for HS256, naming the variable
     session_factory = make_session_factory(settings.database_url)
     return Services(
         questionnaire=default_questionnaire(),

@@ -6,6 +6,7 @@
     recommend         print recommendations for a level (or a customer in the database)
     campaigns         count customers fitting each campaign and export CSV lists
     report --out DIR  customer analytics: HTML report with charts and the CSVs behind them
+    check-config      refuse settings the servers must not start with (a short ADVISOR_JWT_SECRET)
 """
 
 from __future__ import annotations
@@ -179,6 +180,15 @@ def _retention_days() -> int:
     return int(raw) if raw.isdigit() and int(raw) > 0 else 90
 
 
+def cmd_check_config(args: argparse.Namespace) -> int:
+    """Every setting the servers read, checked once (a short ADVISOR_JWT_SECRET among them)."""
+    from advisor_core.settings import load_settings
+
+    load_settings()
+    print("configuration ok")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="advisor-core", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -217,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="ignore conversation events older than this (default: $RASA_TRANSCRIPT_RETENTION_DAYS or 90)")
     rep.add_argument("--no-progress", action="store_true", help="no progress bar")
     rep.set_defaults(fn=cmd_report)
+    sub.add_parser("check-config", help="refuse a short ADVISOR_JWT_SECRET").set_defaults(fn=cmd_check_config)
     return parser
 
 

@@ -16,6 +16,7 @@
     ├── CustomerNotFound         no customer with that id in the bank's book
     ├── CalculatorInputError     a calculator was given an impossible input
     ├── SettingsError            an environment setting is missing or malformed
+    │   └── WeakSecretError      the JWT secret is too short to sign HS256 tokens safely
     └── PersistenceError         the database could not store or read a record
 """
 
@@ -126,3 +127,16 @@ class SettingsError(AdvisorError):
 
 class PersistenceError(AdvisorError):
     """A record could not be written or read; nothing was half-saved."""
+
+
+class WeakSecretError(SettingsError):
+    """The configured JWT secret is shorter than HS256 needs (RFC 7518 3.2: at least 256 bits)."""
+
+    def __init__(self, variable: str, length: int, minimum: int) -> None:
+        self.length = length
+        self.minimum = minimum
+        AdvisorError.__init__(
+            self, f"{variable} is {length} bytes long; HS256 needs a secret of at least {minimum} bytes "
+                  f"(256 bits). Set it to a random value, e.g. the output of "
+                  f"`python -c \"import secrets; print(secrets.token_urlsafe(48))\"`")
+        self.variable = variable

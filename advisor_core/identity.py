@@ -13,8 +13,12 @@ from dataclasses import dataclass
 
 import jwt
 
+from advisor_core.errors import WeakSecretError
+
 ALGORITHM = "HS256"
 ROLES = ("customer", "advisor")
+SECRET_VARIABLE = "ADVISOR_JWT_SECRET"
+MIN_SECRET_BYTES = 32  # HS256 keys must be at least the hash's size, 256 bits (RFC 7518, section 3.2)
 
 
 class IdentityStatus(str, enum.Enum):
@@ -58,6 +62,18 @@ class Identity:
 
 
 ANONYMOUS = Identity(IdentityStatus.NO_TOKEN)
+
+
+def check_secret(secret: str | None) -> None:
+    """Refuse a configured secret too short for HS256; no secret at all is allowed (everyone is a guest).
+
+    Raises `WeakSecretError` naming the variable and the length it needs.
+    """
+    if not secret:
+        return
+    length = len(secret.encode("utf-8"))
+    if length < MIN_SECRET_BYTES:
+        raise WeakSecretError(SECRET_VARIABLE, length, MIN_SECRET_BYTES)
 
 
 def verify_token(token: object, secret: str | None, *, now: dt.datetime | None = None) -> Identity:

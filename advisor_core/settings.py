@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from advisor_core.errors import SettingsError
+from advisor_core.identity import MIN_SECRET_BYTES, check_secret
 
 DEFAULT_VAR_DIR = "./var"
 DATABASE_FILE = "advisor.db"
 EXPORTS_FOLDER = "exports"
-MIN_JWT_SECRET_BYTES = 32   # the conversation contract: HS256 secrets of at least 32 bytes
+MIN_JWT_SECRET_BYTES = MIN_SECRET_BYTES   # the conversation contract: HS256 secrets of at least 32 bytes
 
 
 @dataclass(frozen=True)
@@ -53,11 +54,8 @@ def _database_url(raw: str, var: Path) -> str:
 
 
 def _jwt_secret(raw: str) -> str | None:
-    if not raw:
-        return None
-    if len(raw.encode("utf-8")) < MIN_JWT_SECRET_BYTES:
-        raise SettingsError("ADVISOR_JWT_SECRET", f"must be at least {MIN_JWT_SECRET_BYTES} bytes")
-    return raw
+    check_secret(raw or None)  # raises WeakSecretError (a SettingsError) naming the variable
+    return raw or None
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:

@@ -3,8 +3,10 @@
 When the action server is down or an action fails inside Rasa, Rasa logs the error and carries
 on without a reply (rasa#3902, rasa#7630). These channels count what the bot sent for each user
 message and, if it was nothing, send a short "temporarily unavailable" message instead. The
-tracker keeps the conversation, so the customer can simply try again. The URLs stay the
-contract's: /webhooks/rest/webhook and /socket.io.
+tracker keeps the conversation, so the customer can simply try again. A hung action server takes
+the same path once `ACTION_TIMEOUT_SECONDS` has passed (rasa_patches.bound_action_calls; checked
+end to end by tests/e2e/test_hung_action_server.py). The URLs stay the contract's:
+/webhooks/rest/webhook and /socket.io.
 """
 
 from __future__ import annotations

@@ -1,49 +1,41 @@
-"""Hot spots of Rasa Open Source 3.6 that cost this assistant most of its CPU and latency, fixed in place.
+"""Hot spots and one failure mode of Rasa Open Source 3.6, fixed in place.
 
-Profiled with scripts/bench/profile_session.py (the questionnaire conversations of bench.py):
+Rasa OSS 3.6 receives no more fixes, so the fixes live here. `apply()` runs when Rasa imports
+anything of `rasa_bot` (channels, tracker store, NLU component: see `rasa_bot/__init__.py`), only on
+the Rasa version they were written against (`PATCHED_RASA_VERSION`); on any other it logs a warning
+and changes nothing, so an upgrade runs stock Rasa until each patch is re-checked.
+docs/rasa-patches.md lists each patch with the upstream issue, how it was measured or tested, and
+what to do on another Rasa version. In short (profiled with scripts/bench/profile_session.py):
 
-- After every custom action Rasa validates the action server's reply with `jsonschema.validate`,
-  which first re-checks Rasa's own response schema against the JSON Schema meta-schema (draft
-  2020-12, `$dynamicRef`s): about 12 ms per call and 40% of the whole message time, for a check of
-  a constant. `cache_action_response_validator` checks the schema once and keeps the validator;
-  every reply is still validated against the same schema, with the same error.
-- Every event read from the tracker store or an action server is resolved to its class by walking
-  all subclasses of `Event` (with `inspect.isabstract` on each), about 80 us per event and
-  hundreds of events per message. `cache_event_type_lookup` remembers the answer per type name.
-- A button press arrives as an intent payload (`/inform{"option": "le_5"}`). Rasa runs the whole
-  NLU pipeline on it (featurizers, DIET, the ResponseSelector: ~18 ms) and then its last node,
-  `RegexMessageHandler`, replaces the message with one built from the payload alone, dropping
-  everything the pipeline computed. `parse_intent_payloads_directly` builds that same message
-  first and skips the pipeline; anything the handler would not replace (free text, a malformed
-  payload, an intent the domain lacks) still goes through the pipeline.
-
-- Every call to the action server (about two per message) created a new aiohttp session and so a
-  new TCP connection, ~1.5 ms each. `reuse_http_connections` keeps one session per endpoint and
-  event loop; its idle connections close after `IDLE_CONNECTION_SECONDS`, before Sanic's own
-  keep-alive limit. Same headers, auth and timeout as Rasa's `EndpointConfig.session`.
-
-- Rasa handles a message in one pass of CPU work but for the calls to the action server, during which
-  the event loop starts or continues other messages. When many customers write at once, every
-  message then shares the CPU with all the others and they finish late together, where a bot without
-  custom actions answers them one after another. `serve_messages_in_arrival_order` lets one message
-  at a time do its work, the earliest-arrived first; a message gives its turn up while it waits for
-  the action server (so a slow action server holds nobody up) and takes it back in its arrival
-  order. Same work and throughput; measured (bench.py, 20 conversations starting together) p50
-  x1.56 -> x1.43-1.50 of the baseline, no change when conversations run steadily side by side.
-
-OSS 3.6 receives no more fixes, so they live here. `apply()` runs when Rasa imports anything of
-`rasa_bot` (channels, tracker store, NLU component: see `rasa_bot/__init__.py`), only on the Rasa
-version they were written against; on any other it logs a warning and changes nothing.
+- `cache_action_response_validator`: after every custom action Rasa validates the action server's
+  reply with `jsonschema.validate`, which first re-checks Rasa's own (constant) schema against the
+  JSON Schema meta-schema: ~12 ms per call, 40% of a message's time. The schema is checked once
+  and the validator kept; every reply is still validated, raising the error `jsonschema.validate`
+  raises (`best_match`), with Rasa's message appended.
+- `cache_event_type_lookup`: every event read from the tracker store or an action server is
+  resolved to its class by walking all subclasses of `Event`: ~80 us per event, hundreds of events
+  per message. The answer is remembered per type name.
+- `parse_intent_payloads_directly`: a button press (`/inform{"option": "le_5"}`) ran the whole NLU
+  pipeline (~18 ms) before its last node, `RegexMessageHandler`, replaced the result with one built
+  from the payload alone. That message is built first and the pipeline skipped; anything the
+  handler would not replace still goes through the pipeline.
+- `reuse_http_connections`: every call to the action server (about two per message) opened a new
+  TCP connection (~1.5 ms). Rasa still gets a new, real `aiohttp.ClientSession` from
+  `EndpointConfig.session()` and closes it itself; the sessions of one endpoint share one kept
+  connection pool, closed when the server stops.
+- `bound_action_calls`: Rasa waits up to 300 s (a constant) for the action server, so a hung action
+  server kept the customer waiting for minutes. A custom action now fails after
+  `ACTION_TIMEOUT_SECONDS` (default 10), and the rest of that message's custom actions fail at once;
+  the channels then answer "temporarily unavailable".
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
-import heapq
-import itertools
 import logging
-import time
+import os
+from collections.abc import Mapping
 from typing import Any, Callable
 
 logger = logging.getLogger(__name__)
@@ -53,7 +45,12 @@ _applied: list[str] = []
 
 
 def cache_action_response_validator() -> None:
-    from jsonschema import ValidationError
+    """`RemoteAction._validate_action_result` with the schema checked once, not on every reply.
+
+    Does what `jsonschema.validate` does after its `check_schema` (the same validator class, the
+    error `best_match` picks from all of them) and appends Rasa's message to that error.
+    """
+    from jsonschema.exceptions import best_match
     from jsonschema.validators import validator_for
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.constants import DOCS_BASE_URL
@@ -64,19 +61,19 @@ def cache_action_response_validator() -> None:
     validator = validator_class(schema)
 
     def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
-        try:
-            validator.validate(result)
+        error = best_match(validator.iter_errors(result))
+        if error is None:
             return True
-        except ValidationError as e:  # the message Rasa's own method gives
-            e.message += (f". Failed to validate Action server response from API, make sure your response "
+        error.message += (f". Failed to validate Action server response from API, make sure your response "
                           f"from the Action endpoint is valid. For more information about the format visit "
-                          f"{DOCS_BASE_URL}/custom-actions")
-            raise e
+                          f"{DOCS_BASE_URL}/custom-actions")  # what Rasa's own method appends
+        raise error
 
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
 
 
 def cache_event_type_lookup() -> None:
+    """`Event.resolve_by_type` remembering the class found per type name (not a default, not None)."""
     from rasa.shared.core.events import Event
 
     resolve: Callable[..., Any] = Event.resolve_by_type
@@ -94,6 +91,7 @@ def cache_event_type_lookup() -> None:
 
 
 def parse_intent_payloads_directly() -> None:
+    """An intent payload (`/intent{...}`) is parsed as `RegexMessageHandler` would, without the pipeline."""
     from rasa.core.processor import MessageProcessor
     from rasa.nlu.classifiers.regex_message_handler import RegexMessageHandler
     from rasa.shared.constants import INTENT_MESSAGE_PREFIX
@@ -125,138 +123,157 @@ def parse_intent_payloads_directly() -> None:
 # never goes out on a connection the server is closing at that moment.
 IDLE_CONNECTION_SECONDS = 2.0
 
+# Connection pools kept for the endpoints, with the event loop each belongs to.
+_kept_pools: list[tuple[asyncio.AbstractEventLoop, Any]] = []
 
-class _BorrowedSession:
-    """`async with` over a long-lived session that leaves it open for the next request.
 
-    A message being handled gives up its turn (`serve_messages_in_arrival_order`) while it waits
-    for the other server, and takes it back, in its arrival order, when the answer is read.
-    """
+def kept_connection_pool(endpoint: Any) -> Any:
+    """The endpoint's `aiohttp.TCPConnector` on the running loop, made on first use."""
+    import aiohttp
 
-    def __init__(self, session: Any) -> None:
-        self.session = session
-        self.ticket: Ticket | None = None
+    loop = asyncio.get_running_loop()
+    kept = endpoint.__dict__.get("_kept_pool")
+    if kept is None or kept[0] is not loop or kept[1].closed:
+        kept = (loop, aiohttp.TCPConnector(keepalive_timeout=IDLE_CONNECTION_SECONDS))
+        endpoint.__dict__["_kept_pool"] = kept
+        _kept_pools[:] = [pool for pool in _kept_pools if not pool[1].closed and not pool[0].is_closed()]
+        _kept_pools.append(kept)
+    return kept[1]
 
-    async def __aenter__(self) -> Any:
-        ticket = _current_ticket.get()
-        if ticket is not None and ticket.held:
-            ticket.give_up()
-            self.ticket = ticket
-        return self.session
 
-    async def __aexit__(self, *_exc: Any) -> None:
-        if self.ticket is not None:
-            await self.ticket.take()
+async def close_kept_connection_pools() -> int:
+    """Close the pools of the running loop (the server's, as it stops); returns how many."""
+    loop = asyncio.get_running_loop()
+    closing = [pool for pool_loop, pool in _kept_pools if pool_loop is loop and not pool.closed]
+    for pool in closing:
+        await pool.close()
+    _kept_pools[:] = [kept for kept in _kept_pools if kept[0] is not loop]
+    return len(closing)
 
 
 def reuse_http_connections() -> None:
+    """`EndpointConfig.session()`: Rasa's session, on a connection pool kept per endpoint and loop.
+
+    Rasa 3.6 makes a new `aiohttp.ClientSession` per request (`async with self.session()` in
+    `EndpointConfig.request`) and so a new TCP connection. The session returned here is a real
+    `ClientSession` with Rasa's headers, auth and timeout, which Rasa's `async with` closes as
+    before; only its connector is shared (`connector_owner=False`), so closing the session leaves
+    the pooled connections open for the next request. Idle connections close after
+    `IDLE_CONNECTION_SECONDS`; every pool of the server's loop closes when the server stops
+    (`close_resources`, the `after_server_stop` listener `rasa.core.run.serve_application`
+    registers, is wrapped; the channels named in credentials.yml import `rasa_bot`, which applies
+    this patch, before `serve_application` registers that listener).
+    """
     import aiohttp
+    import rasa.core.run
     from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
-    def session(self: EndpointConfig) -> Any:
-        loop = asyncio.get_running_loop()
-        kept = self.__dict__.get("_kept_session")
-        if kept is None or kept[0] is not loop or kept[1].closed:
-            auth = (aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
-                    if self.basic_auth else None)
-            connector = aiohttp.TCPConnector(keepalive_timeout=IDLE_CONNECTION_SECONDS)
-            kept = (loop, aiohttp.ClientSession(headers=self.headers, auth=auth, connector=connector,
-                                                timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT)))
-            self.__dict__["_kept_session"] = kept
-        return _BorrowedSession(kept[1])
+    def session(self: EndpointConfig) -> aiohttp.ClientSession:
+        auth = (aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+                if self.basic_auth else None)
+        return aiohttp.ClientSession(headers=self.headers, auth=auth,
+                                     timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+                                     connector=kept_connection_pool(self), connector_owner=False)
 
+    close_resources = rasa.core.run.close_resources
+
+    async def close_resources_and_connection_pools(app: Any, loop: asyncio.AbstractEventLoop) -> None:
+        try:
+            await close_resources(app, loop)
+        finally:
+            closed = await close_kept_connection_pools()
+            logger.debug("closed %d kept HTTP connection pools", closed)
+
+    close_resources_and_connection_pools.unpatched = close_resources  # type: ignore[attr-defined]
     EndpointConfig.session = session  # type: ignore[method-assign]
+    rasa.core.run.close_resources = close_resources_and_connection_pools
 
 
-class ArrivalOrderGate:
-    """Lets one holder in at a time; waiters get in in order of arrival, earliest first."""
+DEFAULT_ACTION_TIMEOUT_SECONDS = 10.0
+ACTION_TIMEOUT_ENV = "ACTION_TIMEOUT_SECONDS"
+
+
+def action_timeout_seconds(env: Mapping[str, str] | None = None) -> float:
+    """`ACTION_TIMEOUT_SECONDS` (default 10): how long one custom action may take, in seconds."""
+    raw = (os.environ if env is None else env).get(ACTION_TIMEOUT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_ACTION_TIMEOUT_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds <= 300:  # also refuses nan and inf
+        raise ValueError(f"{ACTION_TIMEOUT_ENV} must be a number of seconds above 0 and at most 300, got {raw!r}")
+    return seconds
+
+
+class ActionTimeout(Exception):
+    """The action server did not answer a custom action in time."""
+
+
+class _MessageActionCalls:
+    """What the action server did for the message being handled: whether it already missed the bound."""
 
     def __init__(self) -> None:
-        self._held = False
-        self._waiters: list[tuple[float, int, asyncio.Future[None]]] = []
-        self._numbers = itertools.count()
-
-    @property
-    def waiting(self) -> int:
-        return sum(not future.done() for _, _, future in self._waiters)
-
-    async def acquire(self, arrival: float) -> None:
-        if not self._held:
-            self._held = True
-            return
-        entry = (arrival, next(self._numbers), asyncio.get_running_loop().create_future())
-        heapq.heappush(self._waiters, entry)
-        try:
-            await entry[2]
-        except asyncio.CancelledError:
-            if entry[2].done() and not entry[2].cancelled():
-                self.release()  # it was handed over just as the waiter was cancelled: pass it on
-            else:
-                self._waiters.remove(entry)
-                heapq.heapify(self._waiters)
-            raise
-
-    def release(self) -> None:
-        while self._waiters:
-            future = heapq.heappop(self._waiters)[2]
-            if not future.done():
-                future.set_result(None)  # handed over: still held
-                return
-        self._held = False
+        self.timed_out = False
 
 
-class Ticket:
-    """One message's place at the gate: its arrival time and whether it holds the gate now."""
-
-    def __init__(self, gate: ArrivalOrderGate, arrival: float) -> None:
-        self.gate, self.arrival, self.held = gate, arrival, False
-
-    async def take(self) -> None:
-        await self.gate.acquire(self.arrival)
-        self.held = True
-
-    def give_up(self) -> None:
-        self.held = False
-        self.gate.release()
+_message_action_calls: contextvars.ContextVar[_MessageActionCalls | None] = contextvars.ContextVar(
+    "advisor_message_action_calls", default=None)
 
 
-_current_ticket: contextvars.ContextVar[Ticket | None] = contextvars.ContextVar("advisor_message_ticket",
-                                                                                default=None)
-_gates: dict[asyncio.AbstractEventLoop, ArrivalOrderGate] = {}
+def bound_action_calls() -> None:
+    """A message waits for a hung action server `ACTION_TIMEOUT_SECONDS`, once.
 
-
-def gate_for_running_loop() -> ArrivalOrderGate:
-    loop = asyncio.get_running_loop()
-    gate = _gates.get(loop)
-    if gate is None:
-        for old in [known for known in _gates if known.is_closed()]:
-            del _gates[old]
-        gate = _gates[loop] = ArrivalOrderGate()
-    return gate
-
-
-def serve_messages_in_arrival_order() -> None:
+    Rasa 3.6's `RemoteAction.run` passes the constant `DEFAULT_REQUEST_TIMEOUT` (300 s) to the
+    request, so a hung action server held the customer for five minutes. The whole call (request,
+    reply validation, responses) now runs under the configured bound; when it passes the action
+    raises, Rasa's processor logs it and goes on without the action's events. Rasa then predicts
+    again, often another custom action (up to ten per message: a first message runs
+    `action_session_start`, then the greeting...), so once one call of a message has timed out the
+    other custom actions of that message fail at once instead of each waiting the bound again
+    (`MessageProcessor.handle_message` gives every message its own record). Nothing having been
+    sent, the channels answer "temporarily unavailable" (rasa_bot/channels.py). Form validation
+    actions are `RemoteAction`s too. The value is read once, when the patches apply.
+    """
+    from rasa.core.actions.action import RemoteAction
     from rasa.core.processor import MessageProcessor
 
+    seconds = action_timeout_seconds()
+    run = RemoteAction.run
     handle_message = MessageProcessor.handle_message
 
-    async def handle_in_arrival_order(self: MessageProcessor, message: Any) -> Any:
-        ticket = Ticket(gate_for_running_loop(), time.monotonic())
-        await ticket.take()
-        context_token = _current_ticket.set(ticket)
+    async def run_within_time_bound(self: RemoteAction, *args: Any, **kwargs: Any) -> Any:
+        bound: float = run_within_time_bound.seconds  # type: ignore[attr-defined]
+        calls = _message_action_calls.get()
+        if calls is not None and calls.timed_out:
+            raise ActionTimeout(f"custom action '{self.name()}' not called: the action server already missed "
+                                f"the {bound:g} s bound ({ACTION_TIMEOUT_ENV}) in this message")
         try:
-            return await handle_in_arrival_order.unordered(self, message)
-        finally:
-            _current_ticket.reset(context_token)
-            if ticket.held:
-                ticket.give_up()
+            async with asyncio.timeout(bound):
+                return await run(self, *args, **kwargs)
+        except TimeoutError as error:
+            if calls is not None:
+                calls.timed_out = True
+            raise ActionTimeout(f"the action server did not answer custom action '{self.name()}' within "
+                                f"{bound:g} s ({ACTION_TIMEOUT_ENV})") from error
 
-    handle_in_arrival_order.unordered = handle_message  # type: ignore[attr-defined]
-    MessageProcessor.handle_message = handle_in_arrival_order  # type: ignore[method-assign]
+    async def handle_message_with_its_own_action_record(self: MessageProcessor, message: Any) -> Any:
+        token = _message_action_calls.set(_MessageActionCalls())
+        try:
+            return await handle_message_with_its_own_action_record.unrecorded(self, message)  # type: ignore[attr-defined]
+        finally:
+            _message_action_calls.reset(token)
+
+    run_within_time_bound.seconds = seconds  # type: ignore[attr-defined]
+    run_within_time_bound.unbounded = run  # type: ignore[attr-defined]
+    handle_message_with_its_own_action_record.unrecorded = handle_message  # type: ignore[attr-defined]
+    RemoteAction.run = run_within_time_bound  # type: ignore[method-assign]
+    MessageProcessor.handle_message = handle_message_with_its_own_action_record  # type: ignore[method-assign]
 
 
 PATCHES = (cache_action_response_validator, cache_event_type_lookup, parse_intent_payloads_directly,
-           reuse_http_connections, serve_messages_in_arrival_order)
+           reuse_http_connections, bound_action_calls)
 
 
 def apply() -> list[str]:
@@ -269,6 +286,7 @@ def apply() -> list[str]:
         logger.warning("rasa_bot.rasa_patches: written for Rasa %s, running %s: not applied",
                        PATCHED_RASA_VERSION, rasa.__version__)
         return []
+    action_timeout_seconds()  # an invalid ACTION_TIMEOUT_SECONDS stops Rasa before anything is patched
     for patch in PATCHES:
         patch()
         _applied.append(patch.__name__)

@@ -6,8 +6,9 @@ chat costs several times one early in it (scripts/bench). Sessions only end afte
 (`session_config`), so a customer who keeps chatting grows one session without limit.
 
 `BoundedSQLTrackerStore` starts a new session once the current one holds `max_session_events`
-events and the conversation is at rest: no form is active, the bot has answered and is waiting,
-and its last action closed the exchange (`CLOSING_ACTIONS`, nothing that asked a question). The
+events and the conversation is at rest: no form is active, the last event is `action_listen` (the
+bot has answered and waits), and its last action closed the exchange (`CLOSING_ACTIONS`, nothing
+that asked a question). The
 new session keeps every slot, so nothing the customer told the assistant is lost; the earlier
 events stay stored (transcript, `GET /conversations/<id>/tracker`, retention job) and are only
 no longer replayed. Rasa's own `retrieve` already loads just the latest session.
@@ -17,7 +18,15 @@ uses, where Rasa's `stream_events` reloads and replays the whole session a secon
 
 Rasa indexes its `events` table on `sender_id` only, so finding the latest session reads every row
 (every event's JSON) the conversation ever stored, twice per message. `SESSION_INDEXES` make that
-an index lookup. On SQLite (the embedded profile) the journal is WAL with `synchronous=NORMAL`:
+an index lookup; they are created once, by `migrate_tracker_db` (scripts/tracker_db_migrate.py,
+run by scripts/start.sh and before a production release), not when a store starts: on a large
+PostgreSQL table a plain `CREATE INDEX` blocks every write until it ends, so there the migration
+builds them `CONCURRENTLY`. A store that finds them missing logs a warning and works, slower.
+
+It relies on private parts of Rasa's `SQLTrackerStore` (`_additional_events`, `_stream_new_events`,
+`session_scope`, `SQLEvent`, `engine`, `sessionmaker`), so, like rasa_bot/rasa_patches.py, it only
+does any of this on the Rasa version it was written against (`PATCHED_RASA_VERSION`); on another
+it logs a warning and is exactly Rasa's `SQLTrackerStore` (see docs/rasa-patches.md). On SQLite (the embedded profile) the journal is WAL with `synchronous=NORMAL`:
 Rasa's SQL calls are synchronous, so each commit's fsync stalled every conversation of the
 process; a crashed process still loses nothing, a power cut at most the last transcript lines.
 Its connections are pooled instead of opened and closed for every load and save.
@@ -26,17 +35,20 @@ Its connections are pooled instead of opened and closed for every load and save.
 from __future__ import annotations
 
 import json
-from collections import deque
-
-import sqlalchemy as sa
 import logging
+from collections import deque
 from typing import Any
 
+import sqlalchemy as sa
+
+import rasa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME, REQUESTED_SLOT
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from rasa_bot.rasa_patches import PATCHED_RASA_VERSION
 
 logger = logging.getLogger(__name__)
 
@@ -75,8 +87,10 @@ def last_bot_action(tracker: DialogueStateTracker) -> str | None:
 
 
 def is_at_rest(tracker: DialogueStateTracker) -> bool:
+    """No form is active, the last event is `action_listen` and the bot's last action closed the exchange."""
+    last = tracker.events[-1] if tracker.events else None
     return (tracker.active_loop_name is None
-            and tracker.latest_action_name == ACTION_LISTEN_NAME
+            and isinstance(last, ActionExecuted) and last.action_name == ACTION_LISTEN_NAME
             and last_bot_action(tracker) in CLOSING_ACTIONS)
 
 
@@ -87,6 +101,52 @@ def session_rollover(tracker: DialogueStateTracker) -> list[Event]:
     return [ActionExecuted(ACTION_SESSION_START_NAME), SessionStarted(), *kept, ActionExecuted(ACTION_LISTEN_NAME)]
 
 
+def missing_session_indexes(engine: sa.engine.Engine) -> list[str]:
+    """The `SESSION_INDEXES` the `events` table lacks (all of them when there is no table)."""
+    inspector = sa.inspect(engine)
+    if not inspector.has_table("events"):
+        return list(SESSION_INDEXES)
+    present = {index["name"] for index in inspector.get_indexes("events")}
+    return [name for name in SESSION_INDEXES if name not in present]
+
+
+def _invalid_postgresql_indexes(connection: sa.engine.Connection) -> list[str]:
+    """Indexes a failed `CREATE INDEX CONCURRENTLY` left behind: present but never used."""
+    rows = connection.execute(sa.text(
+        "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+        "WHERE NOT i.indisvalid AND c.relname = ANY(:names)"), {"names": list(SESSION_INDEXES)})
+    return [row[0] for row in rows]
+
+
+def migrate_tracker_db(engine: sa.engine.Engine) -> list[str]:
+    """Create Rasa's `events` table if it is missing and the `SESSION_INDEXES`; returns those created.
+
+    Idempotent. On PostgreSQL the indexes are built `CONCURRENTLY` (outside a transaction), so the
+    Rasa servers keep writing while a large table is indexed; an index such a build left invalid
+    (it was interrupted) is dropped and built again. SQLite builds them in one transaction.
+    """
+    SQLTrackerStore.Base.metadata.create_all(engine, tables=[SQLTrackerStore.SQLEvent.__table__])
+    missing = missing_session_indexes(engine)
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for name in _invalid_postgresql_indexes(connection):
+                connection.execute(sa.text(f"DROP INDEX CONCURRENTLY IF EXISTS {name}"))
+                missing.append(name)
+            for name in dict.fromkeys(missing):
+                columns = ", ".join(SESSION_INDEXES[name])
+                connection.execute(sa.text(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON events ({columns})"))
+    else:
+        with engine.begin() as connection:
+            for name in missing:
+                columns = ", ".join(SESSION_INDEXES[name])
+                connection.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {name} ON events ({columns})"))
+    return list(dict.fromkeys(missing))
+
+
+def is_supported_rasa() -> bool:
+    return rasa.__version__ == PATCHED_RASA_VERSION
+
+
 class BoundedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, max_session_events: int = DEFAULT_MAX_SESSION_EVENTS, **kwargs: Any) -> None:
         max_session_events = int(max_session_events)
@@ -94,9 +154,18 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
             raise ValueError(f"max_session_events must be at least 20, got {max_session_events}")
         super().__init__(*args, **kwargs)
         self.max_session_events = max_session_events
+        self.bounded = is_supported_rasa()
+        if not self.bounded:
+            logger.warning("rasa_bot.tracker_store: written for Rasa %s, running %s: working as Rasa's "
+                           "SQLTrackerStore (no session bound, no pooled SQLite connections)",
+                           PATCHED_RASA_VERSION, rasa.__version__)
+            return
         if self.engine.dialect.name == "sqlite":
             self._pool_sqlite_connections()
-        self._create_session_indexes()
+        missing = missing_session_indexes(self.engine)
+        if missing:
+            logger.warning("The tracker store's events table lacks the indexes %s: every message reads the whole "
+                           "conversation. Run scripts/tracker_db_migrate.py once.", ", ".join(missing))
 
     def _pool_sqlite_connections(self) -> None:
         """Keep SQLite connections open between messages, with WAL and `synchronous=NORMAL`.
@@ -115,14 +184,6 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
-    def _create_session_indexes(self) -> None:
-        for name, columns in SESSION_INDEXES.items():
-            try:
-                with self.engine.begin() as connection:
-                    connection.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {name} ON events ({', '.join(columns)})"))
-            except sa.exc.DBAPIError as error:  # e.g. another Rasa process created it at the same moment
-                logger.warning("Could not create index %s on the events table: %s", name, error.orig)
-
     def should_roll_over(self, tracker: DialogueStateTracker) -> bool:
         # `tracker.events` holds the latest session only: that is what `retrieve` loaded.
         return len(tracker.events) >= self.max_session_events and is_at_rest(tracker)
@@ -135,6 +196,9 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
                 "action_name": data.get("name"), "data": json.dumps(data)}
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        if not self.bounded:
+            await super().save(tracker)
+            return
         rolled_over = self.should_roll_over(tracker)
         if rolled_over:
             # fresh timestamps in order: `retrieve` starts at the latest SessionStarted's timestamp

@@ -11,9 +11,13 @@ export ACTION_PORT="${ACTION_PORT:-5055}"
 export RASA_PORT="${RASA_PORT:-5005}"
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}"
 
+# Refuse settings the servers must not run with (an ADVISOR_JWT_SECRET shorter than 32 bytes).
+"${PY[@]}" -m advisor_core check-config
 web_ready=1
 ensure_web_widget || web_ready=0
 "${PY[@]}" -m advisor_core migrate
+# Rasa's events table and the session indexes of rasa_bot/tracker_store.py (idempotent).
+"${PY[@]}" scripts/tracker_db_migrate.py
 "${PY[@]}" -m advisor_core load-demo
 train_model rasa_bot/models
 

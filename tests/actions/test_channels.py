@@ -36,10 +36,8 @@ def test_an_exception_still_gets_the_notice() -> None:
         raise RuntimeError("boom")
 
     collector = CollectingOutputChannel()
-    try:
+    with pytest.raises(RuntimeError, match="boom"):  # the channel's caller still sees the failure
         asyncio.run(never_silent(explode)(UserMessage("hi", collector, "s1")))
-    except RuntimeError:
-        pass
     assert [m["text"] for m in collector.messages] == [UNAVAILABLE]
 
 

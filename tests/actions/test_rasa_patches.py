@@ -7,15 +7,20 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import time
 from typing import Any
 
+import aiohttp
 import jsonschema
+import jsonschema.validators
 import pytest
 import rasa
 import rasa.shared.utils.common
 from rasa.core.actions.action import RemoteAction
 from aiohttp import web
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 
 import rasa_bot  # noqa: F401  (importing the package applies the patches)
@@ -36,6 +41,10 @@ BAD_REPLIES: list[dict[str, Any]] = [
     {"responses": "hello"},
     {"events": [{"event": "no_such_event"}]},
 ]
+SEVERAL_ERRORS: list[dict[str, Any]] = [  # jsonschema.validate reports the `best_match`, not the first
+    {"events": [{"event": "slot", "name": 42}], "responses": "hello"},
+    {"events": [{"name": "kyc_age", "value": "42"}], "responses": [1]},
+]
 
 
 def rasa_decision(reply: dict[str, Any]) -> bool:
@@ -50,7 +59,7 @@ def test_every_patch_is_in_effect_on_the_pinned_rasa() -> None:
     assert rasa.__version__ == rasa_patches.PATCHED_RASA_VERSION
     assert rasa_patches.apply() == ["cache_action_response_validator", "cache_event_type_lookup",
                                     "parse_intent_payloads_directly", "reuse_http_connections",
-                                    "serve_messages_in_arrival_order"]
+                                    "bound_action_calls"]
 
 
 @pytest.mark.parametrize("reply", GOOD_REPLIES)
@@ -59,11 +68,25 @@ def test_a_valid_action_server_reply_is_accepted(reply: dict[str, Any]) -> None:
     assert RemoteAction("action_x", None)._validate_action_result(reply) is True
 
 
-@pytest.mark.parametrize("reply", BAD_REPLIES)
-def test_an_invalid_reply_is_refused_with_rasas_message(reply: dict[str, Any]) -> None:
-    assert not rasa_decision(reply)
-    with pytest.raises(jsonschema.ValidationError, match="Failed to validate Action server response"):
+@pytest.mark.parametrize("reply", BAD_REPLIES + SEVERAL_ERRORS)
+def test_an_invalid_reply_raises_the_error_jsonschema_would_with_rasas_message(reply: dict[str, Any]) -> None:
+    with pytest.raises(jsonschema.ValidationError) as by_jsonschema:
+        jsonschema.validate(reply, RemoteAction.action_response_format_spec())
+    with pytest.raises(jsonschema.ValidationError, match="Failed to validate Action server response") as patched:
         RemoteAction("action_x", None)._validate_action_result(reply)
+    assert patched.value.message.startswith(by_jsonschema.value.message + ". Failed to validate")
+    assert (patched.value.path, patched.value.validator, patched.value.instance) == \
+        (by_jsonschema.value.path, by_jsonschema.value.validator, by_jsonschema.value.instance)
+
+
+@pytest.mark.parametrize("reply", SEVERAL_ERRORS)
+def test_the_replies_with_several_errors_are_ones_where_the_first_error_is_not_the_best(reply: dict[str, Any]) -> None:
+    """Else the test above could not tell `best_match` from the first error."""
+    schema = RemoteAction.action_response_format_spec()
+    first = next(jsonschema.validators.validator_for(schema)(schema).iter_errors(reply))
+    with pytest.raises(jsonschema.ValidationError) as best:
+        jsonschema.validate(reply, schema)
+    assert list(first.path) != list(best.value.path)
 
 
 def original_resolve(type_name: str, default: Any = None) -> Any:
@@ -226,94 +249,196 @@ def test_one_endpoint_serves_requests_from_a_new_event_loop() -> None:
     assert asyncio.run(one_request(config))[1] == 1
 
 
-# --------------------------------------------------------------- serve_messages_in_arrival_order
+def test_rasa_gets_a_real_client_session_and_closing_it_keeps_the_pool() -> None:
+    async def scenario() -> None:
+        config = endpoint(1)
+        async with config.session() as session:
+            assert type(session) is aiohttp.ClientSession
+            pool = session.connector
+        assert session.closed and not pool.closed  # Rasa's `async with` closed its session only
+        async with config.session() as again:
+            assert again is not session and again.connector is pool
+        assert await rasa_patches.close_kept_connection_pools() >= 1
+        assert pool.closed
+
+    asyncio.run(scenario())
 
 
-async def pass_through(gate: rasa_patches.ArrivalOrderGate, order: list[str], name: str, arrival: float) -> None:
-    """Wait for the gate, note the turn, yield once while holding it, let the next one in."""
-    await gate.acquire(arrival)
-    order.append(name)
-    await asyncio.sleep(0)
-    gate.release()
+def test_rasas_after_server_stop_listener_closes_the_pools_and_still_closes_rasas_resources() -> None:
+    import rasa.core.run
 
+    closed: list[str] = []
 
-def test_the_gate_lets_waiters_in_earliest_arrival_first() -> None:
-    async def scenario() -> list[str]:
-        gate = rasa_patches.ArrivalOrderGate()
-        order: list[str] = []
-        await gate.acquire(0.0)
+    class Broker:
+        async def close(self) -> None:
+            closed.append("event broker")
 
-        def waiter(name: str, arrival: float) -> Any:
-            return pass_through(gate, order, name, arrival)
+    app = type("App", (), {"ctx": type("Ctx", (), {})()})()
+    app.ctx.agent = type("Agent", (), {"tracker_store": type("Store", (), {"event_broker": Broker()})()})()
 
-        tasks = [asyncio.create_task(waiter(name, arrival)) for name, arrival in (("c", 3.0), ("a", 1.0), ("b", 2.0))]
-        await asyncio.sleep(0.01)
-        assert order == [] and gate.waiting == 3
-        gate.release()
-        await asyncio.gather(*tasks)
-        await asyncio.wait_for(gate.acquire(9.0), 1)  # free again
-        return order
-
-    assert asyncio.run(scenario()) == ["a", "b", "c"]
-
-
-def test_a_cancelled_waiter_holds_nobody_up() -> None:
-    async def scenario() -> list[str]:
-        gate = rasa_patches.ArrivalOrderGate()
-        order: list[str] = []
-        await gate.acquire(0.0)
-
-        def waiter(name: str, arrival: float) -> Any:
-            return pass_through(gate, order, name, arrival)
-
-        early = asyncio.create_task(waiter("early", 1.0))
-        late = asyncio.create_task(waiter("late", 2.0))
-        await asyncio.sleep(0.01)
-        early.cancel()
-        await asyncio.sleep(0.01)
-        gate.release()
-        await asyncio.wait_for(late, 1)
-        # handed over and cancelled in the same step: the turn goes on to the next waiter
-        await gate.acquire(0.0)
-        granted = asyncio.create_task(waiter("granted-then-cancelled", 1.0))
-        last = asyncio.create_task(waiter("last", 3.0))
-        await asyncio.sleep(0.01)
-        gate.release()
-        granted.cancel()
-        await asyncio.wait_for(last, 1)
-        return order
-
-    assert asyncio.run(scenario()) == ["late", "last"]
-
-
-def test_messages_do_their_work_one_at_a_time_and_wait_for_actions_together(monkeypatch: pytest.MonkeyPatch) -> None:
-    from rasa.core.processor import MessageProcessor
-
-    log: list[tuple[str, str]] = []
-
-    async def handle(self: Any, message: str) -> str:
-        log.append(("start", message))
-        for _ in range(3):
-            await asyncio.sleep(0)  # yields without waiting for anything: keeps the turn
-        log.append(("ask action server", message))
-        await self.config.request(json={"message": message}, method="post")
-        log.append(("done", message))
-        return message
-
-    monkeypatch.setattr(MessageProcessor.handle_message, "unordered", handle)
-
-    async def scenario() -> list[str]:
+    async def scenario() -> Any:
         server = RecordingServer()
         await server.start()
-        processor = type("FakeProcessor", (), {"config": endpoint(server.port)})()
+        config = endpoint(server.port)
         try:
-            return await asyncio.gather(*(MessageProcessor.handle_message(processor, m) for m in "abc"))
+            await config.request(json={}, method="post")
+            pool = config.__dict__["_kept_pool"][1]
+            assert not pool.closed
+            await rasa.core.run.close_resources(app, asyncio.get_running_loop())
+            return pool
         finally:
             await server.stop()
 
-    assert asyncio.run(scenario()) == ["a", "b", "c"]
-    for message in "abc":  # nobody started between a message's start and its action call
-        start = log.index(("start", message))
-        assert log[start + 1] == ("ask action server", message)
-    assert log.index(("start", "b")) < log.index(("done", "a"))  # b worked while a waited
-    assert [m for step, m in log if step == "done"] == ["a", "b", "c"]
+    assert asyncio.run(scenario()).closed
+    assert closed == ["event broker"]
+
+
+def test_serve_application_registers_the_closing_listener(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    """The listener Rasa's own `rasa run` registers is the patched one (the channels import rasa_bot first)."""
+    import rasa.core.run
+    from sanic import Sanic
+
+    registered: list[tuple[Any, str]] = []
+    register_listener = Sanic.register_listener
+
+    def recording_register_listener(app: Any, listener: Any, event: str) -> Any:
+        registered.append((listener, event))
+        return register_listener(app, listener, event)
+
+    monkeypatch.setattr(Sanic, "register_listener", recording_register_listener)
+    monkeypatch.setattr(Sanic, "run", lambda app, **_kwargs: None)
+    monkeypatch.setattr(Sanic, "test_mode", True, raising=False)
+    rasa.core.run.serve_application(model_path=str(tmp_path / "none.tar.gz"), credentials="rasa_bot/credentials.yml",
+                                    port=free_port(), enable_api=False)
+    assert (rasa.core.run.close_resources, "after_server_stop") in registered
+    assert hasattr(rasa.core.run.close_resources, "unpatched")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+# --------------------------------------------------------------- bound_action_calls
+
+
+class SilentServer:
+    """Accepts connections and reads requests, never answers: a hung action server."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self.server: asyncio.AbstractServer | None = None
+        self.port = 0
+
+    async def start(self) -> None:
+        async def hold(reader: asyncio.StreamReader, _writer: asyncio.StreamWriter) -> None:
+            self.connections += 1
+            await reader.read()  # until the client gives up
+
+        self.server = await asyncio.start_server(hold, "127.0.0.1", 0)
+        self.port = self.server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        assert self.server is not None
+        self.server.close()
+
+
+def test_a_custom_action_the_action_server_never_answers_fails_after_the_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(RemoteAction.run, "seconds", 0.5)
+
+    async def scenario() -> tuple[float, int]:
+        server = SilentServer()
+        await server.start()
+        action = RemoteAction("action_greet", EndpointConfig(f"http://127.0.0.1:{server.port}/webhook"))
+        started = time.monotonic()
+        try:
+            with pytest.raises(rasa_patches.ActionTimeout, match="action_greet.*within 0.5 s"):
+                await action.run(None, None, DialogueStateTracker("s1", []), Domain.empty())  # type: ignore[arg-type]
+            return time.monotonic() - started, server.connections
+        finally:
+            await server.stop()
+
+    elapsed, connections = asyncio.run(scenario())
+    assert connections == 1
+    assert 0.5 <= elapsed < 2.0
+
+
+def test_an_answering_action_server_is_not_cut_short(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(RemoteAction.run, "seconds", 5.0)
+
+    async def scenario() -> list[Any]:
+        server = RecordingServer()
+        await server.start()
+        try:
+            action = RemoteAction("action_greet", endpoint(server.port))
+            nlg = type("NLG", (), {})()
+            from rasa.core.channels.channel import CollectingOutputChannel
+            return await action.run(CollectingOutputChannel(), nlg, DialogueStateTracker("s1", []), Domain.empty())
+        finally:
+            await server.stop()
+
+    events = asyncio.run(scenario())
+    assert [event.text for event in events] == ["ok"]
+
+
+def test_after_one_timeout_a_message_calls_the_hung_server_no_more_and_the_next_message_tries_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rasa predicts up to ten actions per message: the customer must not wait the bound for each."""
+    from rasa.core.processor import MessageProcessor
+
+    monkeypatch.setattr(RemoteAction.run, "seconds", 0.5)
+    failures: list[str] = []
+
+    async def handle(self: Any, message: str) -> str:  # what Rasa's processor does with failing actions
+        for name in ("action_session_start", "action_greet", "action_greet", "action_greet"):
+            try:
+                await RemoteAction(name, self.config).run(None, None, DialogueStateTracker("s1", []), Domain.empty())
+            except rasa_patches.ActionTimeout as error:
+                failures.append(str(error))
+        return message
+
+    monkeypatch.setattr(MessageProcessor.handle_message, "unrecorded", handle)
+
+    async def scenario() -> tuple[list[float], int]:
+        server = SilentServer()
+        await server.start()
+        processor = type("FakeProcessor", (), {"config": EndpointConfig(f"http://127.0.0.1:{server.port}/webhook")})()
+        took = []
+        try:
+            for message in ("hello", "hello again"):  # the same task, as on one keep-alive connection
+                started = time.monotonic()
+                assert await MessageProcessor.handle_message(processor, message) == message
+                took.append(time.monotonic() - started)
+            return took, server.connections
+        finally:
+            await server.stop()
+
+    took, connections = asyncio.run(scenario())
+    assert connections == 2  # one call per message reached the server
+    assert all(0.5 <= seconds < 1.5 for seconds in took), took
+    assert len(failures) == 8
+    assert sum("not called" in failure for failure in failures) == 6
+
+
+@pytest.mark.parametrize(("value", "seconds"), [(None, 10.0), ("", 10.0), ("3", 3.0), ("2.5", 2.5), ("300", 300.0)])
+def test_the_action_timeout_comes_from_the_environment(value: str | None, seconds: float) -> None:
+    env = {} if value is None else {"ACTION_TIMEOUT_SECONDS": value}
+    assert rasa_patches.action_timeout_seconds(env) == seconds
+
+
+def test_an_impossible_action_timeout_stops_rasa_before_anything_is_patched(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rasa_patches, "_applied", [])
+    monkeypatch.setenv("ACTION_TIMEOUT_SECONDS", "soon")
+    run = RemoteAction.run
+    with pytest.raises(ValueError, match="ACTION_TIMEOUT_SECONDS"):
+        rasa_patches.apply()
+    assert rasa_patches._applied == [] and RemoteAction.run is run
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "ten", "nan", "inf", "301"])
+def test_an_impossible_action_timeout_is_refused_with_its_name(value: str) -> None:
+    with pytest.raises(ValueError, match="ACTION_TIMEOUT_SECONDS"):
+        rasa_patches.action_timeout_seconds({"ACTION_TIMEOUT_SECONDS": value})

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +20,9 @@ from rasa.shared.core.events import (ActionExecuted, ActiveLoop, BotUttered, Eve
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import read_endpoint_config
 
-from rasa_bot.tracker_store import CLOSING_ACTIONS, BoundedSQLTrackerStore
+from rasa_bot import tracker_store
+from rasa_bot.tracker_store import (CLOSING_ACTIONS, SESSION_INDEXES, BoundedSQLTrackerStore, migrate_tracker_db,
+                                    missing_session_indexes)
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 40
@@ -156,6 +162,32 @@ def test_the_broker_gets_every_new_event_once(store: BoundedSQLTrackerStore, bro
     assert {event["sender_id"] for event in broker.published} == {"broker"}
 
 
+def test_no_rollover_unless_the_last_event_is_action_listen(store: BoundedSQLTrackerStore) -> None:
+    tracker = DialogueStateTracker("mid", store.domain.slots)
+    for event in opening() + [e for n in range(9) for e in exchange(f"question {n}", "faq", "utter_faq")]:
+        tracker.update(event, store.domain)
+    assert len(tracker.events) >= LIMIT
+    assert store.should_roll_over(tracker)
+    tracker.update(SlotSet("risk_level", "C4"))  # after action_listen: the bot is not at rest yet
+    assert tracker.latest_action_name == "action_listen"
+    assert not store.should_roll_over(tracker)
+    tracker.update(ActionExecuted("action_listen"))
+    assert store.should_roll_over(tracker)
+    tracker.update(UserUttered("hello", {"name": "greet", "confidence": 0.99}))
+    assert not store.should_roll_over(tracker)
+
+
+def test_on_another_rasa_version_it_is_rasas_sql_store(tmp_path: Path, domain: Domain,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tracker_store.rasa, "__version__", "3.7.0")
+    store = BoundedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "other.db"),
+                                   max_session_events=LIMIT)
+    assert not store.bounded
+    assert not isinstance(store.engine.pool, sa.pool.QueuePool)
+    run(chat(store, "stock", 30))
+    assert types(run(store.retrieve("stock")).events).count("session_started") == 1
+
+
 def test_a_tiny_limit_is_refused(tmp_path: Path, domain: Domain) -> None:
     with pytest.raises(ValueError, match="max_session_events"):
         BoundedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "t.db"), max_session_events=5)
@@ -183,7 +215,8 @@ def test_every_closing_action_is_in_the_domain(domain: Domain) -> None:
     assert CLOSING_ACTIONS <= set(domain.action_names_or_texts) | retrieval_actions
 
 
-def test_the_latest_session_is_found_through_an_index(store: BoundedSQLTrackerStore) -> None:
+def test_the_latest_session_is_found_through_the_migrated_indexes(store: BoundedSQLTrackerStore) -> None:
+    assert sorted(migrate_tracker_db(store.engine)) == sorted(SESSION_INDEXES)
     run(chat(store, "indexed", 3))
     with store.session_scope() as session:
         query = store._event_query(session, "indexed", fetch_events_from_all_sessions=False)
@@ -191,6 +224,73 @@ def test_the_latest_session_is_found_through_an_index(store: BoundedSQLTrackerSt
         plan = " ".join(str(row) for row in session.execute(sa.text(f"EXPLAIN QUERY PLAN {compiled}")))
     assert "ix_events_sender_type_timestamp" in plan
     assert "ix_events_sender_timestamp" in plan
+
+
+def test_a_store_does_not_create_indexes_at_start_and_says_how_to(tmp_path: Path, domain: Domain,
+                                                                  caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="rasa_bot.tracker_store"):
+        store = BoundedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "fresh.db"))
+    assert sorted(missing_session_indexes(store.engine)) == sorted(SESSION_INDEXES)
+    assert "scripts/tracker_db_migrate.py" in caplog.text
+    run(chat(store, "unindexed", 2))  # works, only slower
+    assert run(store.retrieve("unindexed")).get_slot("risk_level") == "C3"
+
+
+def test_the_migration_creates_rasas_table_and_the_indexes_once(tmp_path: Path, domain: Domain,
+                                                                caplog: pytest.LogCaptureFixture) -> None:
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'new.db'}")
+    assert sorted(migrate_tracker_db(engine)) == sorted(SESSION_INDEXES)  # no table before: Rasa's is made
+    assert migrate_tracker_db(engine) == []
+    assert missing_session_indexes(engine) == []
+    with caplog.at_level(logging.WARNING, logger="rasa_bot.tracker_store"):
+        store = BoundedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "new.db"))
+    assert "lacks the indexes" not in caplog.text
+    run(chat(store, "migrated", 2))
+    assert run(store.retrieve("migrated")).get_slot("customer_id") == "C000123"
+
+
+PG_ADMIN_URL = os.environ.get("ADVISOR_TEST_PG_ADMIN_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture
+def postgres_engine() -> Iterator[sa.engine.Engine]:
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
+    try:
+        connection = admin.connect()
+    except sa.exc.SQLAlchemyError as error:
+        admin.dispose()
+        reason = f"PostgreSQL not reachable at {sa.engine.make_url(PG_ADMIN_URL)!r}: {str(error).splitlines()[0]}"
+        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+            pytest.fail(f"{reason} (CI is set: the PostgreSQL tests must run)", pytrace=False)
+        pytest.skip(reason)
+    name = f"tracker_test_{uuid.uuid4().hex[:16]}"
+    connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine = sa.create_engine(sa.engine.make_url(PG_ADMIN_URL).set(database=name))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.close()
+        admin.dispose()
+
+
+def test_on_postgresql_the_migration_builds_the_indexes_concurrently_and_rebuilds_an_invalid_one(
+        postgres_engine: sa.engine.Engine) -> None:
+    statements: list[str] = []
+    sa.event.listen(postgres_engine, "before_cursor_execute",
+                    lambda _c, _cur, statement, *_rest: statements.append(statement))
+    assert sorted(migrate_tracker_db(postgres_engine)) == sorted(SESSION_INDEXES)
+    assert sum("CREATE INDEX CONCURRENTLY" in statement for statement in statements) == len(SESSION_INDEXES)
+    assert migrate_tracker_db(postgres_engine) == []
+    with postgres_engine.begin() as connection:  # what an interrupted concurrent build leaves behind
+        connection.execute(sa.text("UPDATE pg_index SET indisvalid = false WHERE indexrelid = "
+                                   "'ix_events_sender_timestamp'::regclass"))
+    assert migrate_tracker_db(postgres_engine) == ["ix_events_sender_timestamp"]
+    with postgres_engine.connect() as connection:
+        valid = connection.execute(sa.text("SELECT bool_and(i.indisvalid) FROM pg_index i JOIN pg_class c "
+                                           "ON c.oid = i.indexrelid WHERE c.relname LIKE 'ix_events_sender%'"))
+        assert valid.scalar() is True
 
 
 def test_sqlite_runs_in_wal_mode(store: BoundedSQLTrackerStore) -> None:

@@ -9,7 +9,10 @@ import json
 import jwt
 import pytest
 
-from advisor_core.identity import ANONYMOUS, Identity, IdentityStatus, issue_token, verify_token
+from advisor_core.cli import main as cli_main
+from advisor_core.errors import WeakSecretError
+from advisor_core.identity import (ANONYMOUS, MIN_SECRET_BYTES, Identity, IdentityStatus, check_secret, issue_token,
+                                   verify_token)
 
 SECRET = "unit-test-secret-that-is-long-enough-for-hs256!"
 OTHER_SECRET = "a-completely-different-secret-of-decent-length!!"
@@ -89,6 +92,21 @@ def test_other_algorithm_rejected() -> None:
     assert verify_token(token, SECRET + SECRET).status is IdentityStatus.INVALID
 
 
+def test_hs512_signed_with_the_same_secret_rejected() -> None:
+    token = signed({"sub": "c-1", "role": "advisor", "exp": FAR_FUTURE}, SECRET, "HS512")
+    assert jwt.get_unverified_header(token)["alg"] == "HS512"
+    assert verify_token(token, SECRET).status is IdentityStatus.INVALID
+
+
+@pytest.mark.parametrize("algorithm", ["RS256", "ES256", "PS256", "HS384", "None", "NONE"])
+def test_a_token_claiming_another_algorithm_is_rejected(algorithm: str) -> None:
+    """Shaped as such a token (header, claims, a signature): refused before any key is used."""
+    header = _b64({"alg": algorithm, "typ": "JWT"})
+    claims = _b64({"sub": "c-1", "role": "advisor", "exp": FAR_FUTURE})
+    signature = base64.urlsafe_b64encode(b"\x01" * 256).rstrip(b"=").decode()
+    assert verify_token(f"{header}.{claims}.{signature}", SECRET).status is IdentityStatus.INVALID
+
+
 @pytest.mark.parametrize("missing", ["sub", "role", "exp"])
 def test_missing_claims(missing: str) -> None:
     claims: dict[str, object] = {"sub": "c-1", "role": "customer", "exp": FAR_FUTURE}
@@ -142,6 +160,29 @@ def test_no_secret_configured(secret: str | None) -> None:
     assert identity.status is IdentityStatus.NOT_CONFIGURED
     assert not identity.verified and identity.customer_id is None
     assert identity.anonymous_reason == "sign-in is not available right now"
+
+
+# ------------------------------------------------------------------ the secret itself
+
+
+@pytest.mark.parametrize("secret", ["x" * 31, "short", "密" * 10])  # 10 Chinese characters: 30 bytes
+def test_a_secret_shorter_than_32_bytes_is_refused_with_the_reason(secret: str) -> None:
+    with pytest.raises(WeakSecretError, match=r"ADVISOR_JWT_SECRET is \d+ bytes long; HS256 needs .* at least 32 bytes"):
+        check_secret(secret)
+
+
+@pytest.mark.parametrize("secret", [None, "", "x" * MIN_SECRET_BYTES, "密" * 11, SECRET])
+def test_a_long_enough_or_absent_secret_is_accepted(secret: str | None) -> None:
+    check_secret(secret)
+
+
+def test_check_config_exits_with_the_message_for_a_short_secret(monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("ADVISOR_JWT_SECRET", "too-short")
+    assert cli_main(["check-config"]) == 2
+    assert "ADVISOR_JWT_SECRET is 9 bytes long" in capsys.readouterr().err
+    monkeypatch.setenv("ADVISOR_JWT_SECRET", SECRET)
+    assert cli_main(["check-config"]) == 0
 
 
 # ------------------------------------------------------------------ customer_id
