@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,12 @@ from actions.base import AdvisorAction, blocking, identify
 from actions.wiring import Services
 from advisor_core.analytics.campaigns import CAMPAIGNS
 from advisor_core.errors import CustomerNotFound, UnknownProductError
-from advisor_core.services.advisor import campaign_list, customer_summary, explain_for_customer
+from advisor_core.services.advisor import (
+    campaign_list,
+    customer_insight_for,
+    customer_summary,
+    explain_for_customer,
+)
 from advisor_core.services.handoffs import open_tickets
 from advisor_core.services.recommendations import money
 from advisor_core.settings import load_settings
@@ -78,6 +84,14 @@ class AdvisorCustomerSummary(AdvisorOnlyAction):
             rec = s.last_recommendation
             lines.append(f"Last recommendations ({rec.created_at:%Y-%m-%d}, level {rec.level}):")
             lines += [f"- {i.product_id} ({i.risk_rating}): {' '.join(i.reasons[:2])}" for i in rec.items]
+        insight = await blocking(customer_insight_for, svc.uow_factory(), svc.catalog, customer_id=ref,
+                                 today=svc.clock().date())
+        if insight is not None:
+            offer = f" ({insight.offer_product})" if insight.offer_product else ""
+            lines.append(f"Lifecycle stage: {insight.stage}, estimated lifetime value {money(Decimal(round(insight.lifetime_value)))}; "
+                         f"next best action: {insight.next_best_action}{offer}.")
+            rules = "; ".join(insight.segment_rules) or "no single rule describes it"
+            lines.append(f"Look-alike segment {insight.segment}: {rules}.")
         dispatcher.utter_message(text="\n".join(lines))
         return [SlotSet("customer_ref", None)]
 

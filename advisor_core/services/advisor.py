@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from advisor_core.analytics.campaigns import campaign_summary, eligible_customers, export_campaign_csv
+from advisor_core.analytics.insight import CustomerInsight, customer_insight
 from advisor_core.domain.products import Catalog
 from advisor_core.domain.recommendation import Audience, explain_product
 from advisor_core.domain.records import Customer, RecommendationRecord
@@ -55,3 +56,16 @@ def campaign_list(uow: AbstractUnitOfWork, *, campaign: str, today: dt.date, exp
     path = export_campaign_csv(customers, campaign, today, export_dir)
     return CampaignList(campaign, campaign_summary(customers, today),
                         len(eligible_customers(customers, campaign, today)), path)
+
+
+def customer_insight_for(uow: AbstractUnitOfWork, catalog: Catalog, *, customer_id: str,
+                         today: dt.date) -> CustomerInsight | None:
+    """The customer's lifecycle stage, value, next best action and look-alike segment, computed on
+    the whole book (segments only mean something against the others); None when the book is too
+    small to form segments."""
+    with uow:
+        customers = uow.customers.list_all()
+    try:
+        return customer_insight(customers, customer_id, today, catalog=catalog)
+    except ValueError:  # fewer customers than segments: there is nothing to compare with
+        return None

@@ -230,3 +230,23 @@ def test_handoff_list_without_tickets():
     _, dispatcher = ask(advisor.AdvisorHandoffList, advisor_token())
 
     assert "No open handoff tickets" in all_text(dispatcher)
+
+
+def test_customer_summary_gives_the_lifecycle_stage_and_segment_in_a_real_sized_book(fake_uow):
+    from advisor_core.analytics.demo_book import generate_demo_book
+    from advisor_core.analytics.rules import STAGES
+
+    customers = generate_demo_book(60, today=FIXED_NOW.date())
+    seed(fake_uow, *customers)
+    target = customers[7].customer_id
+    _, dispatcher = ask(advisor.AdvisorCustomerSummary, advisor_token(), customer_ref=target)
+
+    text = all_text(dispatcher)
+    stage = re.search(r"Lifecycle stage: (\w[\w ]*), estimated lifetime value [\d,]+; next best action: ", text)
+    assert stage and stage.group(1) in STAGES, text
+    assert re.search(r"Look-alike segment \d+: ", text)
+
+
+def test_a_book_too_small_for_segments_gives_the_summary_without_them(book):
+    _, dispatcher = ask(advisor.AdvisorCustomerSummary, advisor_token(), customer_ref=CUSTOMER_ID)
+    assert "Level C3" in all_text(dispatcher) and "Look-alike segment" not in all_text(dispatcher)
