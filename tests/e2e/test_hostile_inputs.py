@@ -132,6 +132,8 @@ def bad_kyc_slots(slots: dict[str, Any]) -> dict[str, Any]:
             ok = isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1000
         elif name in ("kyc_blocked", "kyc_unsaved"):
             ok = isinstance(value, bool)
+        elif name == "kyc_owner":  # who started the questionnaire: "guest" or "<role>:<id>"
+            ok = value == "guest" or (isinstance(value, str) and value.split(":", 1)[0] in ("customer", "advisor"))
         elif name == Q.goals.slot:
             ok = isinstance(value, list) and bool(value) and all(v in Q.goals.option_ids for v in value)
         elif name == "kyc_age":
