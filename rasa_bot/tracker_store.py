@@ -58,15 +58,15 @@ SESSION_INDEXES = {
     "ix_events_sender_timestamp": ("sender_id", "timestamp"),
 }
 
-# Bot actions after which the next customer message starts a new exchange: answers, greetings,
-# results. Actions that ask something (stop confirmation, an above-level product request, the
-# rephrase prompt) are absent, so the session is never cut between a question and its answer.
+# Bot actions after which the next customer message starts a new exchange: answers, greetings.
+# Actions that ask something (stop confirmation, an above-level product request, the rephrase
+# prompt, "shall we do it now?", "Would you like to see products...?") or whose result a follow-up
+# may refer to ("what would I earn on 50000?", "and at 5%?", "why?": actions/follow_up.py reads
+# the session's events) are absent, so the session is never cut between them and the reply.
 CLOSING_ACTIONS = frozenset({
     "utter_faq", "action_greet", "utter_welcome", "utter_goodbye", "utter_iamabot", "utter_out_of_scope",
     "utter_nothing_to_stop",
-    "action_tell_risk_level", "action_score_assessment", "action_recommend_products",
-    "action_show_education_plan", "action_explain_deposit_plus", "action_confirm_product_request",
-    "action_decline_product_request", "action_cancel_questionnaire", "action_cancel_education_plan",
+    "action_confirm_product_request", "action_cancel_questionnaire", "action_cancel_education_plan",
     "action_request_human", "action_advisor_customer_summary", "action_advisor_explain_recommendation",
     "action_advisor_campaign_list", "action_advisor_handoff_list",
 })

@@ -130,7 +130,11 @@ def test_no_rollover_while_a_form_is_active(store: BoundedSQLTrackerStore) -> No
 
 
 @pytest.mark.parametrize("asking", ["utter_ask_confirm_stop", "action_request_product",
-                                    "action_rephrase_or_handoff"])
+                                    "action_rephrase_or_handoff",
+                                    # a yes/no question, or a result a follow-up ("why?", "and at 5%?") reads
+                                    "action_recommend_products", "action_tell_risk_level",
+                                    "action_score_assessment", "action_explain_deposit_plus",
+                                    "action_show_education_plan", "action_decline_product_request"])
 def test_no_rollover_between_a_question_and_its_answer(store: BoundedSQLTrackerStore, asking: str) -> None:
     run(chat(store, asking, 8))
     run(add(store, asking, exchange("I'd like the tech fund", "request_product", asking)))
