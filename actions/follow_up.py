@@ -27,6 +27,7 @@ from advisor_core.domain.calculators import (
     months_until_age,
 )
 from advisor_core.domain.levels import RiskLevel
+from advisor_core.domain.plans import PLAN_SLOTS
 from advisor_core.errors import CalculatorInputError
 from advisor_core.services.assessments import current_assessment
 from advisor_core.services.recommendations import money
@@ -49,7 +50,6 @@ def _amount_and_rate(text: str) -> tuple[Decimal | None, Decimal | None]:
 RESULT_OF_ACTION = {"action_explain_deposit_plus": "deposit_plus", "action_show_education_plan": "education_plan",
                     "action_score_assessment": "risk_level", "action_tell_risk_level": "risk_level",
                     "action_recommend_products": "recommendation"}
-PLAN_SLOTS = ("child_age", "monthly_contribution", "target_amount")
 
 
 def last_result(events: list[dict[str, Any]]) -> dict[str, Any]:
@@ -120,7 +120,7 @@ class AnswerFollowUp(AdvisorAction):
     async def _education_plan(dispatcher, tracker, domain, svc, result: dict[str, Any],
                               text: str) -> list[dict[str, Any]]:
         amount, rate = _amount_and_rate(text)
-        child_age, monthly, target = (result.get(s) for s in ("child_age", "monthly_contribution", "target_amount"))
+        child_age, monthly, target = (result.get(s) for s in PLAN_SLOTS)
         if child_age is None or (amount is None and rate is None):
             dispatcher.utter_message(text="What should I change: the monthly amount (\"what if I put in 800?\") "
                                           "or the rate (\"and at 3%?\")?")

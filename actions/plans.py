@@ -15,11 +15,10 @@ from advisor_core.domain.calculators import (
     months_until_age,
     target_plan,
 )
-from advisor_core.domain.plans import AmountKind, read_child_age, read_monthly_or_target, read_target
+from advisor_core.domain.plans import PLAN_SLOTS, AmountKind, read_child_age, read_monthly_or_target, read_target
 from advisor_core.errors import CalculatorInputError
 from advisor_core.services.recommendations import money
 
-PLAN_SLOTS = ("child_age", "monthly_contribution", "target_amount")
 
 
 class ValidateEducationPlanForm(FormValidationAction):

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from advisor_core.domain import answer_parsing
 from advisor_core.domain.answers import item_for
+from advisor_core.domain.plans import PLAN_SLOTS
 from advisor_core.domain.questionnaire import Questionnaire
-
-PLAN_SLOTS = ("child_age", "monthly_contribution", "target_amount")
 
 
 def reads_as_answer(questionnaire: Questionnaire, slot: str, text: str) -> bool:

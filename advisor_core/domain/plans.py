@@ -14,6 +14,7 @@ from decimal import Decimal
 from advisor_core.domain.answer_parsing import numbers_in
 from advisor_core.domain.calculators import EDUCATION_TARGET_AGE
 
+PLAN_SLOTS = ("child_age", "monthly_contribution", "target_amount")  # the education plan form's slots
 MAX_MONTHLY = Decimal(1_000_000)     # a monthly amount above this is a typing mistake, not a plan
 MAX_TARGET = Decimal(100_000_000)
 # Words that turn an amount given for the monthly question into a target to reach.
