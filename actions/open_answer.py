@@ -28,11 +28,13 @@ def open_answer(tracker: Tracker, questionnaire: Any) -> str | None:
     """The text to fill the requested slot with, or None to let the form step aside."""
     slot = tracker.get_slot("requested_slot")
     text = ((tracker.latest_message or {}).get("text") or "").strip()
-    if not slot or not text or text.startswith("/"):
-        return None  # a button payload is read by the from_entity mapping
+    if not slot or not text:
+        return None
     intent = latest_intent(tracker)
     if intent not in DIGRESSION_INTENTS:
-        return text  # an answer, or something the form re-prompts for
+        # An answer, or something the form re-prompts for: a broken or forged payload too (a
+        # well-formed button is read by the from_entity mapping, which Rasa tries first).
+        return text
     # "what is a bond fund?" stays a classroom question even though it names an option
     return text if reads_as_answer(questionnaire, slot, text) else None
 

@@ -60,9 +60,13 @@ def test_a_real_digression_is_left_to_its_rule(slot, text, intent):
     assert events == []
 
 
-def test_a_button_payload_is_left_to_the_entity_mapping():
-    events, _ = run_action(open_answer.ExtractOpenAnswer(),
-                           in_form("kyc_horizon", '/inform{"option": "gt_10y"}', "inform"))
+def test_a_broken_payload_goes_to_the_form_which_re_prompts_for_it():
+    events, _ = run_action(open_answer.ExtractOpenAnswer(), in_form("kyc_horizon", '/inform{"option": ', "inform"))
+    assert slot_sets(events) == {"kyc_horizon": '/inform{"option":'}  # stripped
+
+
+def test_a_payload_of_a_digression_is_left_to_its_rule():
+    events, _ = run_action(open_answer.ExtractOpenAnswer(), in_form("kyc_horizon", "/stop", "stop"))
     assert events == []
 
 
