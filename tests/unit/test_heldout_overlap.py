@@ -7,8 +7,6 @@ rasa_bot/data/nlu.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -16,22 +14,13 @@ import pytest
 import yaml
 
 from advisor_core.adapters.datafiles import default_questionnaire
+from tests.scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 NEW_INTENTS = {"what_if", "ask_why"}  # the follow-up intents of issue 14, item 4
 
 
-def _load_nlu_eval():
-    if "nlu_eval" in sys.modules:
-        return sys.modules["nlu_eval"]
-    spec = importlib.util.spec_from_file_location("nlu_eval", ROOT / "scripts" / "nlu_eval.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["nlu_eval"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-nlu_eval = _load_nlu_eval()
+nlu_eval = load_script("nlu_eval")
 
 
 def test_no_heldout_text_is_a_training_example():

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 
 import pytest
 
 from advisor_core.adapters.datafiles import default_questionnaire
+from tests.scripts import load_script
 
 
-def _load_nlu_eval():
-    if "nlu_eval" in sys.modules:
-        return sys.modules["nlu_eval"]
-    spec = importlib.util.spec_from_file_location("nlu_eval", Path(__file__).resolve().parents[2] / "scripts" / "nlu_eval.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["nlu_eval"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-nlu_eval = _load_nlu_eval()
+nlu_eval = load_script("nlu_eval")
 
 Q = default_questionnaire()
 Outcome, Parse = nlu_eval.Outcome, nlu_eval.Parse
