@@ -30,9 +30,8 @@ from advisor_core.domain.levels import RiskLevel
 from advisor_core.domain.plans import PLAN_SLOTS
 from advisor_core.errors import CalculatorInputError
 from advisor_core.services.assessments import current_assessment
-from advisor_core.services.recommendations import money
+from advisor_core.services.recommendations import DEPOSIT_PLUS_MONTHS, money
 
-DEPOSIT_PLUS_MONTHS = 12
 MAX_RATE = Decimal(20)  # percent a year: beyond it a "rate" is more likely a typo than a question
 _RATE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent|per cent)", re.IGNORECASE)
 
