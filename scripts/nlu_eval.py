@@ -300,20 +300,15 @@ def _number(value: Any) -> Decimal | None:
 
 
 def kyc_outcome(questionnaire: Any, slot: str, text: str) -> Outcome:
-    from advisor_core.domain.answer_parsing import parse_answer, parse_goals
-    from advisor_core.errors import AnswerError
+    """Read the typed text the way the questionnaire form does (advisor_core.domain.answers)."""
+    from advisor_core.domain.answers import ReadingKind, read_answer
 
-    try:
-        if slot == questionnaire.goals.slot:
-            value = parse_goals(questionnaire.goals, text)
-        else:
-            value = parse_answer(questionnaire.item_for_slot(slot), text)
-    except AnswerError as exc:  # AmbiguousAnswerError(candidates) is an AnswerError with candidates
-        candidates = getattr(exc, "candidates", None)
-        if candidates:
-            return Outcome("ask", candidates=tuple(_plain(c) for c in candidates))
+    reading = read_answer(questionnaire, slot, text)
+    if reading.kind is ReadingKind.AMBIGUOUS:
+        return Outcome("ask", candidates=tuple(_plain(c) for c in reading.candidates))
+    if reading.kind is ReadingKind.REJECTED:
         return Outcome("reject")
-    return Outcome("value", value=_plain(value), slot=slot)
+    return Outcome("value", value=_plain(reading.value), slot=slot)  # accepted, or an age under 18
 
 
 def plan_outcome(slot: str, text: str) -> Outcome:

@@ -424,7 +424,8 @@ def load_catalog(path: Path | str | None = None) -> Catalog:
 
 
 _LEXICON_LISTS = ("negations", "not_negations", "clause_breaks", "range_joiners", "range_openers", "single",
-                  "every", "question_starts", "digressions", "short_digressions", "age_words")
+                  "every", "question_starts", "digressions", "short_digressions", "age_words",
+                  "asking_words")
 _LEXICON_NUMBERS = ("scales", "fractions", "counts", "periods", "per_year")
 _COMPARATOR_KINDS = ("more", "at_least", "less", "at_most", "about", "just_under", "just_over")
 

@@ -119,6 +119,7 @@ class Lexicon:
     short_digressions: tuple[str, ...] = ()
     short_message: int = 3
     age_words: tuple[str, ...] = ()     # "until she is 18": the number after them is an age
+    asking_words: tuple[str, ...] = ()  # a message that starts with one and ends in "?" is a question
 
 
 def _default_lexicon(language: str = DEFAULT_LANGUAGE) -> Lexicon:
@@ -1071,13 +1072,28 @@ def amount_in(text: str, *, lexicon: Lexicon | None = None) -> Decimal | None:
 
 def _after_age_word(q: _Quantity, tokens: list[object], lex: Lexicon) -> bool:
     before = tokens[max(0, q.start - 2):q.start]
-    return not q.scaled and q.unit == "" and any(t in lex.age_words for t in before if isinstance(t, str))
+    return (not q.scaled and q.unit == "" and q.high <= MAX_AGE   # "my goal is 200000" is an amount
+            and any(t in lex.age_words for t in before if isinstance(t, str)))
+
+
+def is_question(text: str, *, lexicon: Lexicon | None = None) -> bool:
+    """Whether the message asks something: "what is a bond fund?", "do options count?".
+
+    "do nothing" is an answer and "do options count?" a question, so an asking word makes a
+    question only with a question mark at the end.
+    """
+    c, words = _views(text, lexicon or _default_lexicon())
+    if c.question_starts.at(words, 0) is not None:
+        return True
+    asks = text.rstrip().endswith(("?", "\uff1f"))
+    return asks and bool(words) and words[0] in c.lex.asking_words
 
 
 def is_digression(text: str, *, lexicon: Lexicon | None = None) -> bool:
     """Whether the message is a question or request of its own ("what is a bond fund?", "stop")."""
-    c, words = _views(text, lexicon or _default_lexicon())
-    if c.question_starts.at(words, 0) is not None or c.digressions.find_all(words):
+    lex = lexicon or _default_lexicon()
+    c, words = _views(text, lex)
+    if is_question(text, lexicon=lex) or c.digressions.find_all(words):
         return True
     content = [w for w in words if w.isalnum()]
     return len(content) <= c.lex.short_message and bool(c.short_digressions.find_all(content))
@@ -1102,3 +1118,22 @@ def reads_as_answer(item: Item | GoalsQuestion, text: str, *, lexicon: Lexicon |
     except AnswerError:
         return False
     return True
+
+
+_PER_YEAR_OF_UNIT = {"years": Decimal(1), "months": Decimal(12), "weeks": Decimal(52), "days": Decimal(365)}
+
+
+def years_in(text: str, *, lexicon: Lexicon | None = None) -> Decimal | None:
+    """The one duration or age in the text, in years: "7", "7 years old", "6 months old" -> 0.5.
+
+    None when there is no single exact number, or when its unit is not a time (a percentage, an
+    amount of money, a count).
+    """
+    lex = lexicon or _default_lexicon()
+    c, words = _views(text, lex)
+    tokens = _numbers_view(words, c, fractions=True, singles=False)
+    found = [q for q in _quantities(tokens, c) if not q.fraction]
+    if len(found) != 1 or found[0].low != found[0].high or found[0].negative or found[0].scaled:
+        return None
+    per_year = Decimal(1) if found[0].unit == "" else _PER_YEAR_OF_UNIT.get(found[0].unit)
+    return None if per_year is None else found[0].low / per_year

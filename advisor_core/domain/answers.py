@@ -12,7 +12,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from advisor_core.domain.answer_parsing import parse_answer, parse_goals
+from advisor_core.domain.answer_parsing import is_question, parse_answer, parse_goals
 from advisor_core.domain.questionnaire import Item, Questionnaire
 from advisor_core.domain.scoring import ADULT_AGE, MAX_AGE, has_contradiction
 from advisor_core.errors import AnswerError
@@ -82,6 +82,9 @@ def read_answer(q: Questionnaire, slot: str, value: object) -> AnswerReading:
         text = value
     else:  # a forged payload such as {"option": {"$ne": null}} is never read as text
         return AnswerReading(ReadingKind.REJECTED, reason="not text", expects_number=is_age)
+    if is_question(text):
+        # "what counts as a complex product?" names an option but asks a question: not an answer
+        return AnswerReading(ReadingKind.REJECTED, reason="a question, not an answer", expects_number=is_age)
     try:
         clean = parse_goals(q.goals, text) if slot == q.goals.slot else parse_answer(item_for(q, slot), text)
     except AnswerError as exc:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from advisor_core.domain.answer_parsing import numbers_in
+from advisor_core.domain.answer_parsing import amount_in, numbers_in, years_in
 from advisor_core.domain.calculators import EDUCATION_TARGET_AGE
 
 PLAN_SLOTS = ("child_age", "monthly_contribution", "target_amount")  # the education plan form's slots
@@ -38,17 +38,28 @@ def _single_number(text: str) -> Decimal | None:
     return found[0] if len(found) == 1 else None
 
 
+def _single_amount(text: str) -> Decimal | None:
+    """The one amount of money: a number of years, a percentage or a count is not one."""
+    return amount_in(text) if len(numbers_in(text)) == 1 else None
+
+
 def read_child_age(text: str) -> int | None:
-    """A whole number of years from 0 to 17 (the plan saves until 18), else None."""
-    age = _single_number(text)
-    if age is None or age != age.to_integral_value() or not 0 <= age < EDUCATION_TARGET_AGE:
+    """The child's age in whole years from 0 to 17 (the plan saves until 18), else None.
+
+    An age in months, weeks or days counts its completed years ("6 months old" -> 0); a bare
+    number must be whole ("7", not "7.5").
+    """
+    years = years_in(text)
+    if years is None or not 0 <= years < EDUCATION_TARGET_AGE:
         return None
-    return int(age)
+    if _single_number(text) == years and years != years.to_integral_value():
+        return None
+    return int(years)
 
 
 def read_monthly_or_target(text: str) -> AmountReading:
     """The answer to "how much a month?": a monthly amount, or a target ("target 200,000")."""
-    amount = _single_number(text)
+    amount = _single_amount(text)
     if amount is not None and TARGET_WORDS.search(text) and 0 < amount <= MAX_TARGET:
         return AmountReading(AmountKind.TARGET, amount)
     if amount is None or not 0 < amount <= MAX_MONTHLY:
@@ -58,7 +69,7 @@ def read_monthly_or_target(text: str) -> AmountReading:
 
 def read_target(text: str) -> Decimal | None:
     """A target amount above zero and at most MAX_TARGET, else None."""
-    amount = _single_number(text)
+    amount = _single_amount(text)
     if amount is None or not 0 < amount <= MAX_TARGET:
         return None
     return amount

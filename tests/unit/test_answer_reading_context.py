@@ -1,0 +1,84 @@
+"""Typed answers whose reading depends on more than a keyword: a question that names an option,
+an age in months, a number of years at an amount question, a hedged objective, "both" in the
+A/B split. Each reads as the questionnaire form and the plan form read it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from advisor_core.adapters.datafiles import default_questionnaire
+from advisor_core.domain.answer_parsing import years_in
+from advisor_core.domain.answers import ReadingKind, read_answer
+from advisor_core.domain.plans import AmountKind, read_child_age, read_monthly_or_target, read_target
+
+Q = default_questionnaire()
+
+
+@pytest.mark.parametrize(("slot", "text"), [
+    ("kyc_experience", "do options count as derivatives?"),
+    ("kyc_experience", "is a bond fund complex?"),
+    ("kyc_trade_frequency", "does selling count as a trade?"),
+    ("kyc_return_tradeoff", "which is better for me?"),
+    ("kyc_horizon", "is my pension money included?"),
+])
+def test_a_question_that_names_an_option_is_not_an_answer(slot: str, text: str) -> None:
+    assert read_answer(Q, slot, text).kind is ReadingKind.REJECTED
+
+
+@pytest.mark.parametrize(("text", "years"), [
+    ("7", Decimal(7)), ("she is 9 years old", Decimal(9)), ("18 months", Decimal("1.5")),
+    ("3 weeks old", Decimal(3) / Decimal(52)), ("30%", None), ("5 or 6", None), ("300k", None),
+])
+def test_years_in(text: str, years: Decimal | None) -> None:
+    assert years_in(text) == years
+
+
+@pytest.mark.parametrize(("text", "age"), [
+    ("6 months old", 0), ("eighteen months", 1), ("just 3 weeks old", 0), ("12", 12), ("he's 4", 4),
+])
+def test_a_child_age_in_months_or_weeks_counts_whole_years(text: str, age: int) -> None:
+    assert read_child_age(text) == age
+
+
+@pytest.mark.parametrize("text", ["7.5", "20 years old", "30%", "two or three"])
+def test_child_ages_that_are_not_one_whole_age_under_18_are_refused(text: str) -> None:
+    assert read_child_age(text) is None
+
+
+@pytest.mark.parametrize("text", ["enough for three years of college", "20%", "12 months"])
+def test_a_number_of_years_or_a_percentage_is_not_an_amount(text: str) -> None:
+    assert read_target(text) is None
+    assert read_monthly_or_target(text).kind is AmountKind.REJECTED
+
+
+def test_amounts_still_read() -> None:
+    assert read_target("about 300k") == Decimal(300_000)
+    assert read_monthly_or_target("1,500 yuan a month").amount == Decimal(1500)
+
+
+@pytest.mark.parametrize("text", ["moderate growth please", "a little growth, nothing more",
+                                  "growth, but not too risky"])
+def test_hedged_growth_is_asked_back_between_income_and_growth(text: str) -> None:
+    reading = read_answer(Q, "kyc_objective", text)
+    assert reading.kind is ReadingKind.AMBIGUOUS
+    assert set(reading.candidates) == {"income", "growth"}
+
+
+@pytest.mark.parametrize("text", ["a mix of both", "some of both really"])
+def test_both_in_the_split_is_asked_back_without_the_extremes(text: str) -> None:
+    reading = read_answer(Q, "kyc_return_tradeoff", text)
+    assert reading.kind is ReadingKind.AMBIGUOUS
+    assert set(reading.candidates) == {"mostly_a", "half", "mostly_b"}
+
+
+@pytest.mark.parametrize("text", ["I'd liquidate the lot", "redeem everything straight away",
+                                  "get my money out asap"])
+def test_taking_everything_out_is_selling_all(text: str) -> None:
+    assert read_answer(Q, "kyc_drawdown_reaction", text).value == "sell_all"
+
+
+@pytest.mark.parametrize("text", ["later this year", "by the end of the year", "next winter"])
+def test_this_year_and_next_season_are_within_a_year(text: str) -> None:
+    assert read_answer(Q, "kyc_horizon", text).value == "lt_1y"
