@@ -42,6 +42,15 @@ NLU_DIR = ROOT / "rasa_bot" / "data" / "nlu"
 HELDOUT_DIR = ROOT / "tests" / "heldout"
 MESSAGES_FILE = HELDOUT_DIR / "en_messages.yml"
 TYPED_ANSWERS_FILE = HELDOUT_DIR / "en_typed_answers.yml"
+LANGUAGES = ("en", "zh")  # held-out files are <language>_messages*.yml and <language>_typed_answers*.yml
+
+
+def message_files(language: str) -> list[Path]:
+    return sorted(HELDOUT_DIR.glob(f"{language}_messages*.yml"))
+
+
+def typed_answer_files(language: str) -> list[Path]:
+    return sorted(HELDOUT_DIR.glob(f"{language}_typed_answers*.yml"))
 CONFIG_FILE = ROOT / "rasa_bot" / "config.yml"
 
 FALLBACK = "nlu_fallback"
@@ -83,9 +92,14 @@ def load_typed_answers(path: Path = TYPED_ANSWERS_FILE) -> list[dict[str, Any]]:
 
 
 def heldout_texts() -> list[tuple[str, str]]:
-    """(file name, text) of every held-out message and typed answer."""
-    return ([(MESSAGES_FILE.name, m["text"]) for m in load_messages()]
-            + [(TYPED_ANSWERS_FILE.name, a["text"]) for a in load_typed_answers()])
+    """(file name, text) of every held-out message and typed answer, in every language."""
+    found: list[tuple[str, str]] = []
+    for language in LANGUAGES:
+        for path in message_files(language):
+            found += [(path.name, m["text"]) for m in load_messages(path)]
+        for path in typed_answer_files(language):
+            found += [(path.name, a["text"]) for a in load_typed_answers(path)]
+    return found
 
 
 def training_examples(nlu_dir: Path = NLU_DIR) -> dict[str, set[str]]:
@@ -464,8 +478,8 @@ def typed_answer_figures(entries: Sequence[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def print_typed_figures(f: dict[str, Any]) -> None:
-    print("\nTyped questionnaire and plan answers (parsers, no NLU)")
+def print_typed_figures(f: dict[str, Any], name: str = "") -> None:
+    print(f"\nTyped questionnaire and plan answers {name} (parsers, no NLU)")
     print(f"  {'understood':<42} {f['understood_share']:.3f} ({f['understood']}/{f['typed_answers']})")
     for kind, c in f["by_kind"].items():
         print(f"    {kind:<40} {c.get('understood', 0)}/{c['n']}")
@@ -506,47 +520,63 @@ def evaluate(args: argparse.Namespace) -> int:
     if (code := check_overlap(args)) != 0:
         print("evaluate: refusing to score a held-out set the model may have been trained on")
         return code
-    messages = load_messages()
-    answers = load_typed_answers()
-    digressions = [a for a in answers if a.get("answer") is False and a.get("intent")]
-    parses, known = parse_all(Path(args.model), [m["text"] for m in messages] + [d["text"] for d in digressions])
-    message_parses, digression_parses = parses[:len(messages)], parses[len(messages):]
     report: dict[str, Any] = {"model": str(args.model)}
-
-    as_trained = intent_figures(messages, [(p.intent, p.topic) for p in message_parses], known)
-    print_intent_figures(as_trained, f"Held-out messages, model as trained ({args.model})")
-    report["messages"] = asdict(as_trained)
-    if args.thresholds:
-        gate, fallback = (float(x) for x in args.thresholds.split(","))
-        ambiguity = configured_ambiguity()
-        decided = [(decide(p, gate, fallback, ambiguity), p.topic) for p in message_parses]
-        redone = intent_figures(messages, decided, known)
-        print_intent_figures(redone, f"Held-out messages, gate {gate} / fallback {fallback} "
-                                     f"(ambiguity {ambiguity}) applied to the raw scores")
-        report["messages_at_thresholds"] = {"gate": gate, "fallback": fallback, "ambiguity": ambiguity,
-                                            **asdict(redone)}
-    print("  errors:")
-    for e in as_trained.errors:
-        print(f"    {e['text']!r}: want {e['expected']}, got {e['got']}")
-
-    typed = typed_answer_figures(answers)
-    right = sum(p.intent == d["intent"] and (d["intent"] != RETRIEVAL_INTENT or p.topic == d.get("topic"))
-                for p, d in zip(digression_parses, digressions, strict=True))
-    typed["digressions_answered_by_nlu"] = f"{right}/{len(digressions)}"
-    print_typed_figures(typed)
-    print(f"  {'digressions the NLU answers (intent/topic)':<42} {right}/{len(digressions)}")
-    report["typed_answers"] = typed
+    languages = LANGUAGES if args.language == "all" else (args.language,)
+    for language in languages:
+        for path in message_files(language):
+            report[path.name] = evaluate_messages(args, path)
+        for path in typed_answer_files(language):
+            report[path.name] = evaluate_typed(args, path)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
         print(f"\nfigures written to {args.json}")
     return 0
 
 
+def evaluate_messages(args: argparse.Namespace, path: Path) -> dict[str, Any]:
+    messages = load_messages(path)
+    parses, known = parse_all(Path(args.model), [m["text"] for m in messages])
+    report: dict[str, Any] = {}
+    as_trained = intent_figures(messages, [(p.intent, p.topic) for p in parses], known)
+    print_intent_figures(as_trained, f"Held-out messages {path.name}, model as trained ({args.model})")
+    report["messages"] = asdict(as_trained)
+    if args.thresholds:
+        gate, fallback = (float(x) for x in args.thresholds.split(","))
+        ambiguity = configured_ambiguity()
+        decided = [(decide(p, gate, fallback, ambiguity), p.topic) for p in parses]
+        redone = intent_figures(messages, decided, known)
+        print_intent_figures(redone, f"Held-out messages {path.name}, gate {gate} / fallback {fallback} "
+                                     f"(ambiguity {ambiguity}) applied to the raw scores")
+        report["messages_at_thresholds"] = {"gate": gate, "fallback": fallback, "ambiguity": ambiguity,
+                                            **asdict(redone)}
+    print("  errors:")
+    for e in as_trained.errors:
+        print(f"    {e['text']!r}: want {e['expected']}, got {e['got']}")
+    return report
+
+
+def evaluate_typed(args: argparse.Namespace, path: Path) -> dict[str, Any]:
+    answers = load_typed_answers(path)
+    digressions = [a for a in answers if a.get("answer") is False and a.get("intent")]
+    parses, _ = parse_all(Path(args.model), [d["text"] for d in digressions])
+    typed = typed_answer_figures(answers)
+    right = sum(p.intent == d["intent"] and (d["intent"] != RETRIEVAL_INTENT or p.topic == d.get("topic"))
+                for p, d in zip(parses, digressions, strict=True))
+    typed["digressions_answered_by_nlu"] = f"{right}/{len(digressions)}"
+    print_typed_figures(typed, path.name)
+    print(f"  {'digressions the NLU answers (intent/topic)':<42} {right}/{len(digressions)}")
+    return typed
+
+
 def typed_only(args: argparse.Namespace) -> int:
-    typed = typed_answer_figures(load_typed_answers())
-    print_typed_figures(typed)
+    report: dict[str, Any] = {}
+    languages = LANGUAGES if args.language == "all" else (args.language,)
+    for language in languages:
+        for path in typed_answer_files(language):
+            report[path.name] = typed_answer_figures(load_typed_answers(path))
+            print_typed_figures(report[path.name], path.name)
     if args.json:
-        Path(args.json).write_text(json.dumps(typed, indent=2, default=str), encoding="utf-8")
+        Path(args.json).write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
     return 0
 
 
@@ -688,8 +718,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ev.add_argument("--model", required=True, help="a trained model, e.g. var/models/advisor.tar.gz")
     ev.add_argument("--thresholds", help="GATE,FALLBACK: also score with these applied to the raw scores")
     ev.add_argument("--json", help="write the figures to this file")
+    ev.add_argument("--language", choices=(*LANGUAGES, "all"), default="all", help="which held-out sets")
     ta = commands.add_parser("typed-answers", help="score only the typed answers (no model needed)")
     ta.add_argument("--json", help="write the figures to this file")
+    ta.add_argument("--language", choices=(*LANGUAGES, "all"), default="all", help="which held-out sets")
     tu = commands.add_parser("tune", help="choose the gate and fallback thresholds on a DEV split")
     tu.add_argument("--training-fraction", type=float, default=0.8)
     tu.add_argument("--json", help="write the sweep and the choice to this file")

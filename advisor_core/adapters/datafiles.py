@@ -236,7 +236,8 @@ def _item(r: _Reader, raw: Any, index: int) -> Item:
 
 def _item_reading(r: _Reader, raw: Any, field: str, options: tuple[Option, ...]) -> ItemReading:
     raw = r.mapping(raw, field)
-    unknown = set(raw) - {"combine", "negated", "premise", "facets", "value_is_limit", "comparison", "split"}
+    unknown = set(raw) - {"combine", "negated", "premise", "facets", "value_is_limit", "comparison", "split",
+                          "recent"}
     if unknown:
         raise r.fail(field, f"unknown field(s) {', '.join(sorted(unknown))}")
     combine = r.choice(raw, "combine", field, Combine) if "combine" in raw else Combine.ASK
@@ -279,7 +280,8 @@ def _item_reading(r: _Reader, raw: Any, field: str, options: tuple[Option, ...])
         mapping = _numeric(r, {"unit": "percent", "bands": table.get("bands")}, sub, ids)
         split = (r.all_words(table.get("first"), f"{sub}.first"), r.all_words(table.get("second"), f"{sub}.second"),
                  mapping)
-    return ItemReading(combine, negated_option, negated_words, premise, facets, limit, comparison, split)
+    recent = r.all_words(raw.get("recent", []), f"{field}.recent")
+    return ItemReading(combine, negated_option, negated_words, premise, facets, limit, comparison, split, recent)
 
 
 def _options(r: _Reader, raw: Any, field: str, *, scored: bool) -> tuple[Option, ...]:

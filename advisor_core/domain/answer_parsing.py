@@ -383,6 +383,7 @@ def _tidy(value: Decimal) -> Decimal:
 
 
 _POWERS = {Decimal(1000), Decimal(1_000_000), Decimal(1_000_000_000)}
+_MONEY_SCALE = Decimal(1000)   # "300k", "50 wan" are amounts; "two dozen" is a plain count
 
 
 def _apply_scales(tokens: list[object], c: _Compiled) -> list[object]:
@@ -403,12 +404,18 @@ def _apply_scales(tokens: list[object], c: _Compiled) -> list[object]:
                 elif isinstance(nxt, _Num) and nxt.value in _POWERS and not nxt.fraction and (j == i + 1 or t.fraction):
                     scale = nxt.value
                 if scale is not None:
-                    out.append(_Num(_tidy(t.value * scale), scaled=True))
+                    out.append(_Num(_tidy(t.value * scale), scaled=scale >= _MONEY_SCALE))
                     i = j + 1
                     continue
+        elif t in ("a", "an") and i + 1 < len(tokens) and isinstance(tokens[i + 1], _Num) \
+                and tokens[i + 1].value in _POWERS and not tokens[i + 1].fraction:
+            out.append(_Num(tokens[i + 1].value, scaled=True))   # text2num's "a 1000000"
+            i += 2
+            continue
         elif t in ("a", "an") and i + 1 < len(tokens) and isinstance(tokens[i + 1], str) \
                 and tokens[i + 1] in c.scales and tokens[i + 1] not in ("k", "m", "mn", "bn"):
-            out.append(_Num(c.scales[tokens[i + 1]], scaled=True))   # "a million"
+            scale = c.scales[tokens[i + 1]]
+            out.append(_Num(scale, scaled=scale >= _MONEY_SCALE))   # "a million"; "a dozen" is a count
             i += 2
             continue
         out.append(t)
@@ -939,7 +946,20 @@ def _read_option(item: Item, text: str, words: list[str], c: _Compiled) -> str:
         if item.reading.negated_option is not None and _negated_subject(item, words, c):
             return item.reading.negated_option
         raise UnknownOptionError(item.slot, text, item.option_ids)
+    _ask_when_recent(item, readings, text, words, c)
     return _decide(item, readings, text, words, c)
+
+
+def _ask_when_recent(item: Item, readings: list[tuple[str, ...]], text: str, words: list[str], c: _Compiled) -> None:
+    """"bought stocks for the first time last month": maybe not held long enough to count, so
+    the named option and every option with fewer points are offered back."""
+    recent = words_in(item.reading.recent, c.lex.language)
+    if not recent or not _phrase_hits(recent, words, c):
+        return
+    top = max(item.option(o).points for r in readings for o in r)
+    candidates = tuple(o.id for o in item.options if o.points <= top)
+    if len(candidates) > 1:
+        raise AmbiguousAnswerError(item.slot, text, candidates)
 
 
 _TYPO_MIN_LENGTH = 5   # shorter words are too easily another word with one letter changed
@@ -1004,8 +1024,10 @@ def parse_age(item: Item, text: str, *, lexicon: Lexicon | None = None) -> int:
     if len(text) > MAX_ANSWER_CHARS:
         raise AnswerError(item.slot, "too long to be an age")
     c, words = _views(text, lexicon or _default_lexicon())
-    ages = [q for q in _quantities(_numbers_view(words, c, fractions=True), c)
-            if q.unit in ("", "years") and not q.scaled]
+    tokens = _numbers_view(words, c, fractions=True)
+    if any(isinstance(t, _Num) and tokens[i + 1:i + 2] == ["s"] for i, t in enumerate(tokens)):
+        raise AnswerError(item.slot, f"a decade, not an age: {text!r}")   # "in my 40s"
+    ages = [q for q in _quantities(tokens, c) if q.unit in ("", "years") and not q.scaled]
     if len(ages) != 1 or ages[0].low != ages[0].high:
         raise AnswerError(item.slot, f"no single age found in {text!r}")
     age = ages[0].low
@@ -1131,7 +1153,7 @@ def years_in(text: str, *, lexicon: Lexicon | None = None) -> Decimal | None:
     """
     lex = lexicon or _default_lexicon()
     c, words = _views(text, lex)
-    tokens = _numbers_view(words, c, fractions=True, singles=False)
+    tokens = _numbers_view(words, c, fractions=True)   # "a year and a half" is 1.5 years
     found = [q for q in _quantities(tokens, c) if not q.fraction]
     if len(found) != 1 or found[0].low != found[0].high or found[0].negative or found[0].scaled:
         return None

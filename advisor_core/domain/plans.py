@@ -11,14 +11,15 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from advisor_core.domain.answer_parsing import amount_in, numbers_in, years_in
+from advisor_core.domain.answer_parsing import amount_in, is_question, numbers_in, years_in
 from advisor_core.domain.calculators import EDUCATION_TARGET_AGE
 
 PLAN_SLOTS = ("child_age", "monthly_contribution", "target_amount")  # the education plan form's slots
 MAX_MONTHLY = Decimal(1_000_000)     # a monthly amount above this is a typing mistake, not a plan
 MAX_TARGET = Decimal(100_000_000)
 # Words that turn an amount given for the monthly question into a target to reach.
-TARGET_WORDS = re.compile(r"\b(target|goal|reach|need|want to have|total|by the time|aim)\b", re.I)
+TARGET_WORDS = re.compile(r"\b(target|goal|reach|need|want to have|total|by the time|aim|saved|in the end|end up"
+                          r"|altogether|in total|all together)\b", re.I)
 
 
 class AmountKind(str, enum.Enum):
@@ -39,20 +40,18 @@ def _single_number(text: str) -> Decimal | None:
 
 
 def _single_amount(text: str) -> Decimal | None:
-    """The one amount of money: a number of years, a percentage or a count is not one."""
-    return amount_in(text) if len(numbers_in(text)) == 1 else None
+    """The one amount of money ("600 a month until she's 18" -> 600); a number of years, a
+    percentage, a count or a question ("is 500 a month enough?") is not one."""
+    return None if is_question(text) else amount_in(text)
 
 
 def read_child_age(text: str) -> int | None:
-    """The child's age in whole years from 0 to 17 (the plan saves until 18), else None.
+    """The child's completed years from 0 to 17 (the plan saves until 18), else None.
 
-    An age in months, weeks or days counts its completed years ("6 months old" -> 0); a bare
-    number must be whole ("7", not "7.5").
+    "6 months old" -> 0, "a year and a half" -> 1, "7" -> 7.
     """
     years = years_in(text)
     if years is None or not 0 <= years < EDUCATION_TARGET_AGE:
-        return None
-    if _single_number(text) == years and years != years.to_integral_value():
         return None
     return int(years)
 

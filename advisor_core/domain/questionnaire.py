@@ -175,6 +175,9 @@ class ItemReading:
     #: an item answered as shares of two choices (item 13): (words for the first, words for the
     #: second, the second's share in percent -> option)
     split: tuple[Words, Words, NumericMapping] | None = None
+    #: the item counts only what was held long enough (item 6: two years): a product named with
+    #: one of these words ("just started", "last month") may not count, so the customer is asked
+    recent: Words = ()
 
 
 @dataclass(frozen=True)

@@ -37,12 +37,13 @@ def test_years_in(text: str, years: Decimal | None) -> None:
 
 @pytest.mark.parametrize(("text", "age"), [
     ("6 months old", 0), ("eighteen months", 1), ("just 3 weeks old", 0), ("12", 12), ("he's 4", 4),
+    ("seven and a half", 7),
 ])
 def test_a_child_age_in_months_or_weeks_counts_whole_years(text: str, age: int) -> None:
     assert read_child_age(text) == age
 
 
-@pytest.mark.parametrize("text", ["7.5", "20 years old", "30%", "two or three"])
+@pytest.mark.parametrize("text", ["20 years old", "30%", "two or three", "-2"])
 def test_child_ages_that_are_not_one_whole_age_under_18_are_refused(text: str) -> None:
     assert read_child_age(text) is None
 
@@ -82,3 +83,34 @@ def test_taking_everything_out_is_selling_all(text: str) -> None:
 @pytest.mark.parametrize("text", ["later this year", "by the end of the year", "next winter"])
 def test_this_year_and_next_season_are_within_a_year(text: str) -> None:
     assert read_answer(Q, "kyc_horizon", text).value == "lt_1y"
+
+
+@pytest.mark.parametrize("text", ["just started buying stocks this year", "opened a futures account last month"])
+def test_a_product_held_only_recently_is_asked_back_with_every_lower_option(text: str) -> None:
+    reading = read_answer(Q, "kyc_experience", text)
+    assert reading.kind is ReadingKind.AMBIGUOUS
+    assert reading.candidates[0] == "deposits_only"
+
+
+def test_a_product_held_for_years_counts() -> None:
+    assert read_answer(Q, "kyc_experience", "I have held stocks since 2012").value == "equities"
+
+
+def test_under_a_million_reaches_every_band_below_it() -> None:
+    reading = read_answer(Q, "kyc_investable_assets", "under a million")
+    assert reading.kind is ReadingKind.AMBIGUOUS
+    assert set(reading.candidates) == {"lt_100k", "100k_500k", "500k_3m"}
+
+
+@pytest.mark.parametrize(("text", "option"), [("a dozen or so", "6_15"), ("two dozen trades", "gt_15")])
+def test_a_dozen_is_twelve_not_dozens(text: str, option: str) -> None:
+    assert read_answer(Q, "kyc_trade_frequency", text).value == option
+
+
+def test_a_decade_is_not_an_age() -> None:
+    assert read_answer(Q, "kyc_age", "in my 50s").kind is ReadingKind.REJECTED
+
+
+def test_an_amount_until_an_age_reads_the_amount() -> None:
+    assert read_monthly_or_target("1000 a month until he's 18").amount == Decimal(1000)
+    assert read_monthly_or_target("is 500 a month enough?").kind is AmountKind.REJECTED

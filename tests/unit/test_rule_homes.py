@@ -98,7 +98,8 @@ def test_the_recheck_is_asked_after_item_13_and_counts_instead_of_the_first_read
 
 def test_plan_readers() -> None:
     assert read_child_age("she is 3") == 3 and read_child_age("0") == 0
-    assert read_child_age("18") is None and read_child_age("2.5") is None and read_child_age("3 or 4") is None
+    assert read_child_age("18") is None and read_child_age("3 or 4") is None
+    assert read_child_age("2.5") == 2 and read_child_age("6 months old") == 0   # completed years
     assert read_monthly_or_target("500 a month") == AmountReading(AmountKind.MONTHLY, Decimal(500))
     reading = read_monthly_or_target("target 200,000")
     assert (reading.kind, reading.amount) == (AmountKind.TARGET, Decimal(200000))
