@@ -106,11 +106,10 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
 def cmd_campaigns(args: argparse.Namespace) -> int:
     from advisor_core.adapters.unit_of_work import SqlAlchemyUnitOfWork, make_session_factory
-    from advisor_core.analytics.campaigns import CAMPAIGNS
-    from advisor_core.services.advisor import campaign_list
+    from advisor_core.services.advisor import advisor_campaigns, campaign_list
 
     uow = SqlAlchemyUnitOfWork(make_session_factory(_database_url(args)))
-    for name in CAMPAIGNS:
+    for name in advisor_campaigns():
         result = campaign_list(uow, campaign=name, today=dt.date.today(), export_dir=_export_dir(args))
         print(f"{name}: {result.eligible} customers -> {result.export_path}")
     return 0

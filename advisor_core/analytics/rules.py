@@ -22,6 +22,11 @@ from advisor_core.errors import DataFileError
 RULES_FILE = "rules_v1.yaml"
 STAGES: tuple[str, ...] = ("acquire", "activate", "retain", "grow", "win_back")
 CAMPAIGN_RULES: tuple[str, ...] = ("deposit_plus", "renovation_instalment", "travel_card", "active_wealth")
+# Every campaign list an advisor can ask for in the chat: the record-at-a-time rules of
+# ``campaigns.py`` (deposit_plus, education_plan, renovation_instalment) and the cross-sell rules
+# only ``cross_sell.py`` has (travel_card, active_wealth). Each needs a name in ``campaign_names``.
+ADVISOR_CAMPAIGNS: tuple[str, ...] = ("deposit_plus", "education_plan", "renovation_instalment", "travel_card",
+                                      "active_wealth")
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,7 @@ class AnalyticsRules:
     extra_products: dict[str, ExtraProduct]
     label_confidence: float
     label_arms: dict[str, LabelArms]
+    campaign_names: dict[str, str]        # campaign id -> the name the assistant gives an advisor
 
 
 class _Fields:
@@ -184,6 +190,12 @@ def load_rules(path: Path | str | None = None) -> AnalyticsRules:
         extra[pid] = ExtraProduct(pid, f.text(spec, "name", f"extra_products.{pid}"), rating,
                                   f.text(spec, "kind", f"extra_products.{pid}"))
 
+    names_raw = f.mapping(top.get("campaign_names"), "campaign_names")
+    campaign_names = {name: f.text(names_raw, name, "campaign_names") for name in ADVISOR_CAMPAIGNS}
+    unknown = sorted(set(names_raw) - set(ADVISOR_CAMPAIGNS))
+    if unknown:
+        raise f.fail(f"campaign_names.{unknown[0]}", f"not a campaign; campaigns: {', '.join(ADVISOR_CAMPAIGNS)}")
+
     lb = f.mapping(top.get("label_check"), "label_check")
     confidence = float(f.number(lb, "confidence", "label_check"))
     if not 0.5 <= confidence < 1:
@@ -196,7 +208,7 @@ def load_rules(path: Path | str | None = None) -> AnalyticsRules:
                                 f.text(spec, "alternative", f"label_check.personas.{label}"))
         if arms[label].expected == arms[label].alternative:
             raise f.fail(f"label_check.personas.{label}", "expected and alternative must differ")
-    return AnalyticsRules(version, lifecycle, value, campaigns, extra, confidence, arms)
+    return AnalyticsRules(version, lifecycle, value, campaigns, extra, confidence, arms, campaign_names)
 
 
 @functools.lru_cache(maxsize=1)
