@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from actions import products
+import pytest
+
+from actions import base, products
+from advisor_core.errors import PersistenceError
 from tests.actions.conftest import (
     CUSTOMER_ID,
     SENDER,
@@ -14,6 +17,7 @@ from tests.actions.conftest import (
     make_tracker,
     run_action,
     seed,
+    slot_sets,
 )
 from tests.fakes import make_customer
 
@@ -73,3 +77,96 @@ def test_a_failed_record_does_not_change_the_reply(fake_uow, monkeypatch):
 
     assert "Based on your risk level C2" in all_text(dispatcher)
     assert offer_events(fake_uow) == []
+
+
+# ------------------------------------------------------------------ accepted
+
+
+def request(product_id, token=None):
+    tracker = make_tracker(text=f"I want the {product_id}", intent="request_product", token=token,
+                           slots={"product": product_id})
+    return run_action(products.RequestProduct(), tracker)
+
+
+def confirm(product_id, token=None):
+    tracker = make_tracker(text="yes, I understand the risk", intent="affirm", token=token,
+                           slots={"pending_product": product_id})
+    return run_action(products.ConfirmProductRequest(), tracker)
+
+
+def kinds(fake_uow, product_id=None):
+    return [e.kind for e in offer_events(fake_uow) if product_id in (None, e.product_id)]
+
+
+def test_a_shown_product_confirmed_after_the_warning_is_accepted(fake_uow):
+    # Shown at C3; the customer retakes the questionnaire in this conversation (now C2), asks for the
+    # R3 product they were shown, gets the special risk warning and confirms: they accepted the offer.
+    shown = {e.product_id for e in recommended(fake_uow, "C3")}
+    assert "balanced_fund" in shown
+    seed(fake_uow, assessment_for("C2", days_ago=0, assessment_id="A-retake", conversation_id=SENDER))
+    events, _ = request("balanced_fund", customer_token())
+    assert slot_sets(events) == {"pending_product": "balanced_fund"}
+    assert kinds(fake_uow, "balanced_fund") == ["shown"]  # a warning is neither a click nor an acceptance
+
+    events, dispatcher = confirm("balanced_fund", customer_token())
+
+    assert "Your confirmation is recorded" in all_text(dispatcher)
+    assert slot_sets(events) == {"pending_product": None, "product": None}
+    accepted = [e for e in offer_events(fake_uow) if e.kind == "accepted"]
+    assert [(e.product_id, e.customer_id, e.customer_level, e.conversation_id, e.channel) for e in accepted] == [
+        ("balanced_fund", CUSTOMER_ID, "C2", SENDER, "rest")]
+    assert not any(isinstance(v, str) and " " in v for v in vars(accepted[0]).values())  # codes, no text
+
+
+def test_a_confirmed_product_never_shown_records_nothing(fake_uow):
+    seed(fake_uow, make_customer(CUSTOMER_ID), assessment_for("C3"))
+    request("tech_thematic_fund", customer_token())
+    _, dispatcher = confirm("tech_thematic_fund", customer_token())
+
+    assert "Your confirmation is recorded" in all_text(dispatcher)
+    assert offer_events(fake_uow) == []
+
+
+def test_a_shown_product_asked_for_within_the_level_is_clicked_and_accepted(fake_uow):
+    shown = recommended(fake_uow)
+    product_id = shown[0].product_id
+    _, dispatcher = request(product_id, customer_token())
+
+    assert "complete the purchase" in all_text(dispatcher)
+    assert kinds(fake_uow, product_id) == ["shown", "clicked", "accepted"]
+    accepted = offer_events(fake_uow)[-1]
+    assert (accepted.customer_id, accepted.customer_level) == (CUSTOMER_ID, "C3")
+
+
+def test_a_guest_who_accepts_a_shown_product_is_recorded_without_an_id(fake_uow):
+    # A guest with an assessment taken in this conversation: shown, then asked for within the level.
+    seed(fake_uow, assessment_for("C3", customer_id=None, conversation_id=SENDER, days_ago=0))
+    run_action(products.RecommendProducts(), make_tracker(intent="ask_recommendation"))
+    shown = offer_events(fake_uow)
+    assert shown and all(e.customer_id is None for e in shown)
+    request(shown[0].product_id)
+
+    accepted = [e for e in offer_events(fake_uow) if e.kind == "accepted"]
+    assert [(e.product_id, e.customer_id, e.customer_level) for e in accepted] == [(shown[0].product_id, None, "C3")]
+
+
+@pytest.mark.parametrize("failure", [ValueError("not recordable"), PersistenceError("database gone"),
+                                     RuntimeError("driver fell over")], ids=lambda e: type(e).__name__)
+def test_a_failed_acceptance_record_never_changes_the_conversation(fake_uow, monkeypatch, failure):
+    def fail(*args, **kwargs):
+        raise failure
+
+    recommended(fake_uow, "C3")
+    seed(fake_uow, assessment_for("C2", days_ago=0, assessment_id="A-retake", conversation_id=SENDER))
+    request("balanced_fund", customer_token())
+    monkeypatch.setattr(products, "record_offer_response", fail)
+
+    events, dispatcher = confirm("balanced_fund", customer_token())
+    assert "Your confirmation is recorded" in all_text(dispatcher)
+    assert base.APOLOGY not in all_text(dispatcher)
+    assert slot_sets(events) == {"pending_product": None, "product": None}
+    assert "accepted" not in kinds(fake_uow)
+
+    events, dispatcher = request("money_market_fund", customer_token())
+    assert "complete the purchase" in all_text(dispatcher) and base.APOLOGY not in all_text(dispatcher)
+    assert slot_sets(events) == {"product": None}
