@@ -95,9 +95,11 @@ class RecommendProducts(AdvisorAction):
 
     async def act(self, dispatcher, tracker, domain, svc):
         who = identify(tracker)
+        # label_check: a customer with a persona label may see their label-check arm's product (both
+        # arms are always within their level); the shown events say which persona and arm.
         outcome = await blocking(recommend_and_record, svc.uow_factory(), svc.catalog,
                                  customer_id=who.customer_id, conversation_id=tracker.sender_id,
-                                 now=svc.clock())
+                                 now=svc.clock(), label_check=True)
         if not outcome.has_valid_assessment:
             reason = outcome.assessment.validity.reason if outcome.assessment else None
             dispatcher.utter_message(text=_no_assessment_text(reason), buttons=OFFER_QUESTIONNAIRE)
@@ -125,7 +127,7 @@ class RecommendProducts(AdvisorAction):
             dispatcher.utter_message(text=f"You may also qualify for the {offer.product.name}. " + " ".join(offer.reasons))
         await record_offer_event(record_offers_shown, svc, tracker, customer_id=who.customer_id,
                                  product_ids=[r.product.id for r in outcome.recommendations],
-                                 level=RiskLevel.parse(level))
+                                 level=RiskLevel.parse(level), label=outcome.label)
         return []
 
 

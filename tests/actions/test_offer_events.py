@@ -170,3 +170,55 @@ def test_a_failed_acceptance_record_never_changes_the_conversation(fake_uow, mon
     events, dispatcher = request("money_market_fund", customer_token())
     assert "complete the purchase" in all_text(dispatcher) and base.APOLOGY not in all_text(dispatcher)
     assert slot_sets(events) == {"product": None}
+
+
+# ------------------------------------------------------------------ persona label check arms
+
+
+@pytest.mark.parametrize("customer_id, product, other", [("C000123", "bond_fund", "money_market_fund"),
+                                                         ("C000124", "money_market_fund", "bond_fund")])
+def test_a_labelled_customer_is_shown_their_arm_and_the_shown_event_says_which(fake_uow, customer_id, product,
+                                                                               other):
+    # Both customers are labelled "steady" (little in deposits, no growth product, level C3): the
+    # label check shows a bond fund to one arm and a money market fund to the other, the same arm
+    # every time (a hash of the pseudonymous id).
+    seed(fake_uow, make_customer(customer_id, investable_assets=Decimal("500000.00")),
+         assessment_for("C3", customer_id=customer_id, days_ago=0))
+    for _ in range(2):
+        _, dispatcher = run_action(products.RecommendProducts(),
+                                   make_tracker(intent="ask_recommendation", token=customer_token(customer_id)))
+        text = all_text(dispatcher)
+        assert svc_name(product) in text and svc_name(other) not in text
+
+    shown = offer_events(fake_uow)
+    tagged = [(e.product_id, e.persona, e.arm) for e in shown if e.arm != "none"]
+    assert tagged == [(product, "steady", "expected" if product == "bond_fund" else "alternative")] * 2
+    assert all(e.persona == "" for e in shown if e.product_id != product)
+    assert other not in {e.product_id for e in shown}
+
+    request(product, customer_token(customer_id))
+    accepted = [e for e in offer_events(fake_uow) if e.kind == "accepted"]
+    assert [(e.product_id, e.persona, e.arm) for e in accepted] == [tagged[0]]
+
+
+def svc_name(product_id):
+    from advisor_core.adapters.datafiles import default_catalog
+
+    return default_catalog().get(product_id).name
+
+
+def test_no_arm_when_the_level_allows_only_one_of_them(fake_uow):
+    seed(fake_uow, make_customer(CUSTOMER_ID), assessment_for("C1", days_ago=0))   # bond fund is R2
+    run_action(products.RecommendProducts(), make_tracker(intent="ask_recommendation", token=customer_token()))
+
+    shown = offer_events(fake_uow)
+    assert shown and all((e.persona, e.arm) == ("", "none") for e in shown)
+
+
+def test_a_guest_is_never_in_the_label_check(fake_uow):
+    seed(fake_uow, assessment_for("C3", customer_id=None, conversation_id=SENDER, days_ago=0))
+    run_action(products.RecommendProducts(), make_tracker(intent="ask_recommendation"))
+
+    shown = offer_events(fake_uow)
+    assert shown and "bond_fund" in {e.product_id for e in shown}
+    assert all((e.customer_id, e.persona, e.arm) == (None, "", "none") for e in shown)
