@@ -11,9 +11,9 @@ from rasa_sdk.events import SlotSet
 
 from actions.base import AdvisorAction, blocking, identify
 from actions.wiring import Services
-from advisor_core.analytics.campaigns import CAMPAIGNS
 from advisor_core.errors import CustomerNotFound, UnknownProductError
 from advisor_core.services.advisor import (
+    advisor_campaigns,
     campaign_list,
     customer_insight_for,
     customer_summary,
@@ -128,14 +128,18 @@ class AdvisorCampaignList(AdvisorOnlyAction):
 
     async def act_as_advisor(self, dispatcher, tracker, domain, svc):
         campaign = tracker.get_slot("campaign")
-        if campaign not in CAMPAIGNS:
-            dispatcher.utter_message(text="Which campaign? One of: " + ", ".join(CAMPAIGNS) + ".")
+        names = advisor_campaigns()
+        if campaign not in names:
+            # The slot holds whatever the NLU took for a campaign: never echoed back.
+            opening = "Which campaign?" if not campaign else "I don't have a campaign by that name."
+            dispatcher.utter_message(text=f"{opening} I can list customers for: " + "; ".join(names.values()) + ".")
             return [SlotSet("campaign", None)]
         result = await blocking(campaign_list, svc.uow_factory(), campaign=campaign, today=svc.clock().date(),
-                                export_dir=export_dir(svc))
-        counts = ", ".join(f"{name}: {n}" for name, n in result.counts.items())
-        dispatcher.utter_message(text=(f"{result.eligible} customers fit {campaign}. All campaigns: {counts}. "
-                                       f"CSV export (ids and the qualifying field only): {result.export_path}"))
+                                export_dir=export_dir(svc), catalog=svc.catalog)
+        counts = "; ".join(f"{names[name]}: {n}" for name, n in result.counts.items())
+        dispatcher.utter_message(text=(f"{result.eligible} customers fit {result.name}. All campaigns: {counts}. "
+                                       "CSV export (pseudonymous ids and the qualifying fields only): "
+                                       f"{result.export_path}"))
         return [SlotSet("campaign", None)]
 
 

@@ -34,12 +34,24 @@ logger = logging.getLogger(__name__)
 
 async def record_offer_event(record: Callable[..., Any], svc: Any, tracker: Any, **kwargs: Any) -> None:
     """Keep what was shown, clicked or accepted for the label check and the funnel (advisor_core's
-    offer events). A failed record never holds up or changes the customer's reply."""
+    offer events). A failed record never holds up or changes the customer's reply: whatever it
+    raises is logged (its class only) and dropped, so the action still returns its slot events."""
     try:
         await blocking(record, svc.uow_factory(), svc.catalog, conversation_id=tracker.sender_id,
                        channel=channel_of(tracker), now=svc.clock(), **kwargs)
-    except (ValueError, PersistenceError) as exc:
+    except (ValueError, PersistenceError) as exc:  # refused by the service's checks, or not stored
         logger.warning("offer event not recorded: %s", type(exc).__name__)
+    except Exception as exc:  # noqa: BLE001 - anything else: only analytics, never worth the customer's answer
+        logger.error("offer event not recorded, unexpected %s", type(exc).__name__)
+
+
+async def record_acceptance(svc: Any, tracker: Any, *, customer_id: str | None, product_id: str,
+                            level: RiskLevel) -> None:
+    """The customer said they want ``product_id`` and the assistant passed it on for an advisor or
+    the app to complete: an "accepted" offer event, if the product was shown in this conversation
+    (it then carries the persona and arm it was shown under); nothing otherwise."""
+    await record_offer_event(record_offer_response, svc, tracker, kind="accepted", customer_id=customer_id,
+                             product_id=product_id, level=level)
 
 
 def _no_assessment_text(reason: str | None) -> str:
@@ -83,9 +95,11 @@ class RecommendProducts(AdvisorAction):
 
     async def act(self, dispatcher, tracker, domain, svc):
         who = identify(tracker)
+        # label_check: a customer with a persona label may see their label-check arm's product (both
+        # arms are always within their level); the shown events say which persona and arm.
         outcome = await blocking(recommend_and_record, svc.uow_factory(), svc.catalog,
                                  customer_id=who.customer_id, conversation_id=tracker.sender_id,
-                                 now=svc.clock())
+                                 now=svc.clock(), label_check=True)
         if not outcome.has_valid_assessment:
             reason = outcome.assessment.validity.reason if outcome.assessment else None
             dispatcher.utter_message(text=_no_assessment_text(reason), buttons=OFFER_QUESTIONNAIRE)
@@ -113,7 +127,7 @@ class RecommendProducts(AdvisorAction):
             dispatcher.utter_message(text=f"You may also qualify for the {offer.product.name}. " + " ".join(offer.reasons))
         await record_offer_event(record_offers_shown, svc, tracker, customer_id=who.customer_id,
                                  product_ids=[r.product.id for r in outcome.recommendations],
-                                 level=RiskLevel.parse(level))
+                                 level=RiskLevel.parse(level), label=outcome.label)
         return []
 
 
@@ -161,9 +175,13 @@ class RequestProduct(AdvisorAction):
         dispatcher.utter_message(text=f"{decision.message} {product.description} "
                                       f"Return: {product.return_range_words}. An advisor or the app can "
                                       "complete the purchase with you.")
-        # Asking for a product the assistant showed in this conversation is a click on that offer.
+        # Asking for a product the assistant showed in this conversation is a click on that offer; as
+        # the request is for the product (request_product: "I want the bond fund") and it is passed on
+        # to be completed, it is also the customer accepting the offer.
         await record_offer_event(record_offer_response, svc, tracker, kind="clicked", customer_id=who.customer_id,
                                  product_id=product.id, level=decision.level)
+        await record_acceptance(svc, tracker, customer_id=who.customer_id, product_id=product.id,
+                                level=decision.level)
         return [SlotSet("product", None)]
 
 
@@ -192,11 +210,13 @@ class ConfirmProductRequest(AdvisorAction):
         if decision.outcome is RequestOutcome.WITHIN_LEVEL:
             dispatcher.utter_message(text=f"{decision.message} No special confirmation is needed; an advisor or "
                                           "the app can complete the purchase with you.")
-            return cleared
-        dispatcher.utter_message(
-            text=(f"Your confirmation is recorded together with the risk warning. {decision.product.name} "
-                  "was not recommended by us; an advisor will complete the purchase with you and can "
-                  "answer any questions first."))
+        else:
+            dispatcher.utter_message(
+                text=(f"Your confirmation is recorded together with the risk warning. {decision.product.name} "
+                      "was not recommended by us; an advisor will complete the purchase with you and can "
+                      "answer any questions first."))
+        await record_acceptance(svc, tracker, customer_id=who.customer_id, product_id=decision.product.id,
+                                level=decision.level)
         return cleared
 
 

@@ -106,44 +106,56 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
 def cmd_campaigns(args: argparse.Namespace) -> int:
     from advisor_core.adapters.unit_of_work import SqlAlchemyUnitOfWork, make_session_factory
-    from advisor_core.analytics.campaigns import CAMPAIGNS
-    from advisor_core.services.advisor import campaign_list
+    from advisor_core.services.advisor import advisor_campaigns, campaign_list
 
     uow = SqlAlchemyUnitOfWork(make_session_factory(_database_url(args)))
-    for name in CAMPAIGNS:
+    for name in advisor_campaigns():
         result = campaign_list(uow, campaign=name, today=dt.date.today(), export_dir=_export_dir(args))
         print(f"{name}: {result.eligible} customers -> {result.export_path}")
     return 0
 
 
-def _report_book(args: argparse.Namespace, today: dt.date) -> tuple[Any, Any, str]:
-    """(analytics book, offer events frame or None, where the book came from)."""
-    import pandas as pd
-
-    from advisor_core.analytics.book import book_from_customers
-    from advisor_core.analytics.demo_book import generate_demo_book
+def _read_database(args: argparse.Namespace, *, customers: bool) -> tuple[list[Any], Any]:
+    """(customer records or [], the assistant's offer events as a frame or None) from the advisor
+    database; an unreadable or unmigrated database gives nothing and says why on stderr."""
+    from advisor_core.adapters.unit_of_work import SqlAlchemyUnitOfWork, make_session_factory
+    from advisor_core.analytics.label_check import offer_events_frame
     from advisor_core.errors import PersistenceError
 
-    if args.book == "database":
-        from advisor_core.adapters.unit_of_work import SqlAlchemyUnitOfWork, make_session_factory
-
-        factory = make_session_factory(_database_url(args))
-        customers, events = [], []
-        try:
-            with SqlAlchemyUnitOfWork(factory) as uow:
-                customers = uow.customers.list_all()
-            with SqlAlchemyUnitOfWork(factory) as uow:
-                events = uow.offer_events.list_since(None)
-        except PersistenceError as exc:  # not migrated (yet, or not to offer events)
-            print(f"database: {exc}", file=sys.stderr)
-        finally:
-            factory.kw["bind"].dispose()
+    factory = make_session_factory(_database_url(args))
+    records: list[Any] = []
+    offers = None
+    try:
         if customers:
-            offers = pd.DataFrame([vars(e) for e in events]) if events else None
+            with SqlAlchemyUnitOfWork(factory) as uow:
+                records = uow.customers.list_all()
+        with SqlAlchemyUnitOfWork(factory) as uow:
+            offers = offer_events_frame(uow.offer_events.list_since(None))
+    except PersistenceError as exc:  # not migrated (yet, or not to offer events)
+        print(f"database: {exc}", file=sys.stderr)
+    finally:
+        factory.kw["bind"].dispose()
+    return records, offers
+
+
+def _report_book(args: argparse.Namespace, today: dt.date) -> tuple[Any, Any, str]:
+    """(analytics book, the assistant's offer events frame or None, where the book came from).
+
+    The offer events (what the chat showed, and what was clicked and accepted) always come from the
+    advisor database: with the database's book, and with the demo book when ``--label-check
+    recorded`` asks for the recorded label check."""
+    from advisor_core.analytics.book import book_from_customers
+    from advisor_core.analytics.demo_book import generate_demo_book
+
+    offers = None
+    if args.book == "database" or args.label_check == "recorded":
+        customers, offers = _read_database(args, customers=args.book == "database")
+        if customers:
             return book_from_customers(customers, seed=args.seed, today=today), offers, "database"
-        print("no customers in the database: using the synthetic demo book", file=sys.stderr)
+        if args.book == "database":
+            print("no customers in the database: using the synthetic demo book", file=sys.stderr)
     customers = generate_demo_book(args.customers, seed=args.seed, today=today)
-    return book_from_customers(customers, seed=args.seed, today=today), None, "demo"
+    return book_from_customers(customers, seed=args.seed, today=today), offers, "demo"
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -165,11 +177,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         events = slim_events(iter_tracker_events(args.tracker_url, since=since), now=now,
                              retention_days=args.retention_days)
     result = write_report(Path(args.out), book, today=today, catalog=default_catalog(), rules=default_rules(),
-                          events=events, offer_events=offers, progress=not args.no_progress, seed=args.seed)
+                          events=events, offer_events=offers, progress=not args.no_progress, seed=args.seed,
+                          label_check_source=args.label_check)
     print(f"report on {len(book)} customers ({source} book) -> {result.index}")
     print(f"segment rules reproduce {result.segment_agreement:.1%} of segments; "
           f"agreement across seeds (adjusted Rand) {result.segment_stability:.2f}")
-    print(f"persona labels flagged ({result.label_source}): {', '.join(result.flagged_labels) or 'none'}")
+    print(f"persona label check {result.label_source} ({result.label_customers} customers and arms); "
+          f"labels flagged: {', '.join(result.flagged_labels) or 'none'}")
     return 0
 
 
@@ -225,6 +239,9 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--tracker-url", help="SQLAlchemy URL of Rasa's tracker store, read-only")
     rep.add_argument("--retention-days", type=int, default=_retention_days(),
                      help="ignore conversation events older than this (default: $RASA_TRANSCRIPT_RETENTION_DAYS or 90)")
+    rep.add_argument("--label-check", choices=["auto", "recorded", "simulated"], default="auto",
+                     help="persona label check on the chat's recorded offer events (read from the database, also "
+                          "with --book demo), on a simulated experiment, or auto: recorded when any, else simulated")
     rep.add_argument("--no-progress", action="store_true", help="no progress bar")
     rep.set_defaults(fn=cmd_report)
     sub.add_parser("check-config", help="refuse a short ADVISOR_JWT_SECRET").set_defaults(fn=cmd_check_config)

@@ -23,6 +23,8 @@ import numpy as np
 import pandas as pd
 
 from advisor_core.analytics.demo_book import DEMO_SEED, DEMO_TODAY, PRODUCT_IDS
+from advisor_core.analytics.personas import persona_column
+from advisor_core.analytics.rules import PERSONAS, default_rules
 from advisor_core.domain.records import Customer
 
 OCCUPATIONS: tuple[str, ...] = (
@@ -30,7 +32,6 @@ OCCUPATIONS: tuple[str, ...] = (
     "manual_worker", "retired",
 )
 REGIONS: tuple[str, ...] = ("east", "north", "south", "central", "southwest", "northeast")
-PERSONAS: tuple[str, ...] = ("steady", "growth", "cash_keeper")
 HOLDING_COLUMNS: tuple[str, ...] = tuple(f"hold_{p}" for p in PRODUCT_IDS)
 # Wealth products: every holding except deposit-plus, which is a deposit.
 WEALTH_COLUMNS: tuple[str, ...] = tuple(f"hold_{p}" for p in PRODUCT_IDS if p != "deposit_plus")
@@ -204,9 +205,12 @@ def _add_behaviour(base: pd.DataFrame, rng: np.random.Generator, today: dt.date)
     age_at_assessment = np.where(assessed, age - (assessed_ago // 365), 0).astype(np.int16)
 
     deposits = demand + time_deposits + deposit_plus
-    persona = np.select(
-        [growth_held | (level >= 4), deposits > 0.6 * np.maximum(total, 1.0)],
-        ["growth", "cash_keeper"], "steady")
+    labelling = default_rules().persona_rules
+    label_growth = np.zeros(n, dtype=bool)
+    for product in labelling.growth_products:
+        if product in PRODUCT_IDS:
+            label_growth |= held[:, PRODUCT_IDS.index(product)] > 0
+    persona = persona_column(label_growth, level, deposits, total, labelling)
 
     book = base.assign(
         occupation=pd.Categorical(occupation, categories=OCCUPATIONS),

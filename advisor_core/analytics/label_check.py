@@ -13,13 +13,18 @@ often), ``supported`` when it lies above zero, ``inconclusive`` otherwise. Flagg
 ones to correct from what customers actually choose.
 
 Input is one row per customer in the experiment (``customer_id, persona, arm, product_id,
-clicked, accepted``): from the assistant's recorded offer events (:func:`experiment_from_events`)
-or, for a demo, :func:`simulate_experiment`.
+clicked, accepted``): from the assistant's recorded offer events - the advisor database's
+``offer_events`` table, read by :func:`offer_events_frame` and turned into rows by
+:func:`experiment_from_events` - or, for a demo, :func:`simulate_experiment`. In the chat a
+customer's arm is chosen by ``domain.label_arms`` and recorded on the "shown" event of the arm's
+product; a click or acceptance of it carries the same persona and arm.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import asdict
 from statistics import NormalDist
 
 import numpy as np
@@ -28,8 +33,20 @@ import pandas as pd
 from advisor_core.analytics.cross_sell import OfferedProduct, valid_level
 from advisor_core.analytics.rules import AnalyticsRules
 from advisor_core.domain.products import Catalog, ProductType
+from advisor_core.domain.records import OfferEvent
 
 ARMS: tuple[str, ...] = ("expected", "alternative")
+OFFER_EVENT_COLUMNS: tuple[str, ...] = ("event_id", "customer_id", "conversation_id", "kind", "product_id",
+                                        "customer_level", "persona", "arm", "channel", "created_at")
+EXPERIMENT_COLUMNS: tuple[str, ...] = ("customer_id", "persona", "arm", "product_id", "clicked", "accepted")
+
+
+def offer_events_frame(events: Iterable[OfferEvent]) -> pd.DataFrame:
+    """Offer events (as the advisor database's ``offer_events`` repository returns them) as a frame
+    with :data:`OFFER_EVENT_COLUMNS`, also when there are none; ``created_at`` in UTC."""
+    frame = pd.DataFrame([asdict(e) for e in events], columns=list(OFFER_EVENT_COLUMNS))
+    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
+    return frame
 
 
 def arm_products(catalog: Catalog, rules: AnalyticsRules) -> dict[str, dict[str, OfferedProduct]]:
@@ -83,10 +100,12 @@ def experiment_from_events(events: pd.DataFrame) -> pd.DataFrame:
 
     Rows without a customer id, persona or arm are not part of the experiment and are dropped.
     """
-    columns = ["customer_id", "persona", "arm", "product_id", "clicked", "accepted"]
+    columns = list(EXPERIMENT_COLUMNS)
     if events.empty:
         return pd.DataFrame(columns=columns)
     part = events[events["customer_id"].notna() & events["arm"].isin(ARMS) & (events["persona"] != "")]
+    if part.empty:
+        return pd.DataFrame(columns=columns)
     keys = ["customer_id", "persona", "arm", "product_id"]
     kinds = part.assign(one=1).pivot_table(index=keys, columns="kind", values="one", aggfunc="max", fill_value=0)
     kinds = kinds.reindex(columns=["shown", "clicked", "accepted"], fill_value=0)

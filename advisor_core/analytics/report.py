@@ -23,7 +23,12 @@ import pandas as pd
 
 from advisor_core.analytics.cross_sell import campaign_lists, cross_sell_frame
 from advisor_core.analytics.funnel import funnel_counts, funnel_table
-from advisor_core.analytics.label_check import experiment_from_events, label_check, simulate_experiment
+from advisor_core.analytics.label_check import (
+    EXPERIMENT_COLUMNS,
+    experiment_from_events,
+    label_check,
+    simulate_experiment,
+)
 from advisor_core.analytics.lifecycle import lifecycle_frame, stage_summary
 from advisor_core.analytics.rules import CAMPAIGN_RULES, AnalyticsRules
 from advisor_core.analytics.segments import (
@@ -47,12 +52,24 @@ class ReportResult:
     segment_stability: float     # mean adjusted Rand index across seeds
     label_source: str            # "recorded" or "simulated"
     flagged_labels: tuple[str, ...]
+    label_customers: int = 0     # customers (and arms) in the label check
+
+
+LABEL_CHECK_SOURCES: tuple[str, ...] = ("auto", "recorded", "simulated")
 
 
 def write_report(out: Path, book: pd.DataFrame, *, today: dt.date, catalog: Catalog, rules: AnalyticsRules,
                  events: pd.DataFrame | None = None, offer_events: pd.DataFrame | None = None,
-                 progress: bool = True, seed: int = 0) -> ReportResult:
+                 progress: bool = True, seed: int = 0, label_check_source: str = "auto") -> ReportResult:
+    """``offer_events``: the assistant's offer events (``label_check.offer_events_frame``), for the
+    funnel and the label check. ``label_check_source``: ``recorded`` checks only the recorded
+    experiment (an empty check until the chat has recorded one), ``simulated`` the synthetic one
+    on ``book``, ``auto`` the recorded one when it holds anyone, else the synthetic one."""
     from tqdm import tqdm
+
+    if label_check_source not in LABEL_CHECK_SOURCES:
+        raise ValueError(f"label_check_source must be one of {', '.join(LABEL_CHECK_SOURCES)}, "
+                         f"got {label_check_source!r}")
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -89,13 +106,16 @@ def write_report(out: Path, book: pd.DataFrame, *, today: dt.date, catalog: Cata
     steps.update()
 
     steps.set_postfix_str("label check")
-    experiment = experiment_from_events(offer_events) if offer_events is not None else pd.DataFrame()
-    label_source = "recorded"
-    if experiment.empty:
+    recorded = (experiment_from_events(offer_events) if offer_events is not None and label_check_source != "simulated"
+                else pd.DataFrame(columns=list(EXPERIMENT_COLUMNS)))
+    if label_check_source == "recorded" or (label_check_source == "auto" and not recorded.empty):
+        label_source, experiment = "recorded", recorded
+    else:
         label_source = "simulated"
         experiment = simulate_experiment(book, today, catalog, rules, {}, seed=seed)
     checked = label_check(experiment, rules.label_confidence)
     files.append(_csv(checked, out / "label_check.csv", index=True))
+    files.append(_csv(experiment, out / "label_check_customers.csv"))
     steps.update()
 
     steps.set_postfix_str("assistant funnel")
@@ -116,13 +136,14 @@ def write_report(out: Path, book: pd.DataFrame, *, today: dt.date, catalog: Cata
     steps.set_postfix_str("html")
     index = out / "index.html"
     index.write_text(_html(today, len(book), profiles, agreement, stability, stage_table, campaign_sizes, checked,
-                           label_source, daily, drops, topics, charts), encoding="utf-8")
+                           label_source, len(experiment), daily, drops, topics, charts), encoding="utf-8")
     contents = out / "CONTENTS.md"
     contents.write_text(_contents(files, label_source), encoding="utf-8")
     steps.update()
     steps.close()
     flagged = tuple(str(p) for p in checked.index[checked["flagged"].astype(bool)]) if len(checked) else ()
-    return ReportResult(index, (index, contents, *files), agreement, stability, label_source, flagged)
+    return ReportResult(index, (index, contents, *files), agreement, stability, label_source, flagged,
+                        len(experiment))
 
 
 def _csv(frame: pd.DataFrame, path: Path, index: bool = False) -> Path:
@@ -199,12 +220,19 @@ def _table(frame: pd.DataFrame, index: bool = True) -> str:
 
 def _html(today: dt.date, n: int, profiles: pd.DataFrame, agreement: float, stability: float,
           stages: pd.DataFrame, campaigns: pd.DataFrame, checked: pd.DataFrame, label_source: str,
-          daily: pd.DataFrame, drops: pd.DataFrame, topics: pd.DataFrame, charts: dict[str, Path]) -> str:
+          label_customers: int, daily: pd.DataFrame, drops: pd.DataFrame, topics: pd.DataFrame,
+          charts: dict[str, Path]) -> str:
     def img(name: str) -> str:
         return f'<img src="{html.escape(charts[name].name)}" alt="{name} chart">'
 
-    label_note = ("from the assistant's recorded offer events" if label_source == "recorded" else
-                  "SIMULATED: no recorded label experiment yet, so this section shows how the check reads")
+    if label_source == "simulated":
+        label_note = ("SIMULATED: a synthetic experiment on this book, not what customers did, so this section "
+                      "shows how the check reads")
+    elif label_customers:
+        label_note = (f"from the assistant's recorded offer events: {label_customers:,} customers and arms shown "
+                      "a label-check product in the chat")
+    else:
+        label_note = "from the assistant's recorded offer events: none recorded yet, so nothing to compare"
     flagged = [str(p) for p in checked.index[checked["flagged"].astype(bool)]] if len(checked) else []
     funnel_html = (_table(daily, index=False) + "<h3>Questionnaire drop-off by last question</h3>"
                    + _table(drops, index=False) + "<h3>Classroom topics</h3>" + _table(topics, index=False)
@@ -240,6 +268,8 @@ _DESCRIPTIONS = {
     "lifecycle_stages.csv": "per lifecycle stage: customers, share, total and median lifetime value",
     "segments.csv": "per segment: size, value, typical products, behaviour medians and the tree's rules",
     "label_check.csv": "per persona label: customers and acceptance per arm, difference, interval, verdict",
+    "label_check_customers.csv": "the label check's input: per customer and arm, pseudonymous id, persona label, "
+                                 "arm, product shown, whether they clicked and accepted it",
     "funnel_daily.csv": "per day and channel: conversations, questionnaire starts/completions, classroom "
                         "questions, fallbacks, handoffs, recommendations and offers shown/clicked/accepted",
     "funnel_dropoff.csv": "per day and channel: unfinished questionnaires by the last question asked",

@@ -21,7 +21,14 @@ from advisor_core.errors import DataFileError
 
 RULES_FILE = "rules_v1.yaml"
 STAGES: tuple[str, ...] = ("acquire", "activate", "retain", "grow", "win_back")
+# The marketing persona labels ``label_check.labelling`` gives customers.
+PERSONAS: tuple[str, ...] = ("steady", "growth", "cash_keeper")
 CAMPAIGN_RULES: tuple[str, ...] = ("deposit_plus", "renovation_instalment", "travel_card", "active_wealth")
+# Every campaign list an advisor can ask for in the chat: the record-at-a-time rules of
+# ``campaigns.py`` (deposit_plus, education_plan, renovation_instalment) and the cross-sell rules
+# only ``cross_sell.py`` has (travel_card, active_wealth). Each needs a name in ``campaign_names``.
+ADVISOR_CAMPAIGNS: tuple[str, ...] = ("deposit_plus", "education_plan", "renovation_instalment", "travel_card",
+                                      "active_wealth")
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,16 @@ class LabelArms:
 
 
 @dataclass(frozen=True)
+class PersonaRules:
+    """How a customer's marketing persona label is decided (``label_check.labelling``)."""
+
+    growth_products: tuple[str, ...]
+    growth_min_level: int
+    deposit_products: tuple[str, ...]
+    cash_keeper_deposit_share: Decimal   # a fraction of total assets, 0-1
+
+
+@dataclass(frozen=True)
 class AnalyticsRules:
     version: str
     lifecycle: LifecycleRules
@@ -79,6 +96,8 @@ class AnalyticsRules:
     extra_products: dict[str, ExtraProduct]
     label_confidence: float
     label_arms: dict[str, LabelArms]
+    campaign_names: dict[str, str]        # campaign id -> the name the assistant gives an advisor
+    persona_rules: PersonaRules
 
 
 class _Fields:
@@ -184,6 +203,12 @@ def load_rules(path: Path | str | None = None) -> AnalyticsRules:
         extra[pid] = ExtraProduct(pid, f.text(spec, "name", f"extra_products.{pid}"), rating,
                                   f.text(spec, "kind", f"extra_products.{pid}"))
 
+    names_raw = f.mapping(top.get("campaign_names"), "campaign_names")
+    campaign_names = {name: f.text(names_raw, name, "campaign_names") for name in ADVISOR_CAMPAIGNS}
+    unknown = sorted(set(names_raw) - set(ADVISOR_CAMPAIGNS))
+    if unknown:
+        raise f.fail(f"campaign_names.{unknown[0]}", f"not a campaign; campaigns: {', '.join(ADVISOR_CAMPAIGNS)}")
+
     lb = f.mapping(top.get("label_check"), "label_check")
     confidence = float(f.number(lb, "confidence", "label_check"))
     if not 0.5 <= confidence < 1:
@@ -196,7 +221,20 @@ def load_rules(path: Path | str | None = None) -> AnalyticsRules:
                                 f.text(spec, "alternative", f"label_check.personas.{label}"))
         if arms[label].expected == arms[label].alternative:
             raise f.fail(f"label_check.personas.{label}", "expected and alternative must differ")
-    return AnalyticsRules(version, lifecycle, value, campaigns, extra, confidence, arms)
+    lab = f.mapping(lb.get("labelling"), "label_check.labelling")
+    share = f.number(lab, "cash_keeper_deposit_share", "label_check.labelling")
+    if share > 1:
+        raise f.fail("label_check.labelling.cash_keeper_deposit_share", "must be a fraction of total assets (0-1)")
+    growth_min_level = f.whole(lab, "growth_min_level", "label_check.labelling")
+    if not 1 <= growth_min_level <= 5:
+        raise f.fail("label_check.labelling.growth_min_level", "must be a risk level number, 1-5")
+    persona_rules = PersonaRules(f.ids(lab, "growth_products", "label_check.labelling"), growth_min_level,
+                                 f.ids(lab, "deposit_products", "label_check.labelling"), share)
+    for label in arms:
+        if label not in PERSONAS:
+            raise f.fail(f"label_check.personas.{label}", f"not a persona label; labels: {', '.join(PERSONAS)}")
+    return AnalyticsRules(version, lifecycle, value, campaigns, extra, confidence, arms, campaign_names,
+                          persona_rules)
 
 
 @functools.lru_cache(maxsize=1)

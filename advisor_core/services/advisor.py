@@ -6,8 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from advisor_core.analytics.campaigns import campaign_summary, eligible_customers, export_campaign_csv
-from advisor_core.analytics.insight import CustomerInsight, customer_insight
+from advisor_core.analytics.campaigns import CAMPAIGNS, campaign_summary, eligible_customers, export_campaign_csv
+from advisor_core.analytics.insight import CustomerInsight, cross_sell_counts, cross_sell_list, customer_insight
+from advisor_core.analytics.rules import ADVISOR_CAMPAIGNS, default_rules
 from advisor_core.domain.products import Catalog
 from advisor_core.domain.recommendation import Audience, explain_product
 from advisor_core.domain.records import Customer, RecommendationRecord
@@ -42,20 +43,46 @@ def explain_for_customer(uow: AbstractUnitOfWork, catalog: Catalog, *, customer_
     return explain_product(catalog, product_id, ctx, Audience.ADVISOR)
 
 
+def advisor_campaigns() -> dict[str, str]:
+    """Every campaign list an advisor can ask for: id -> readable name (``rules_v1.yaml``
+    ``campaign_names``), in :data:`~advisor_core.analytics.rules.ADVISOR_CAMPAIGNS` order."""
+    names = default_rules().campaign_names
+    return {campaign: names[campaign] for campaign in ADVISOR_CAMPAIGNS}
+
+
 @dataclass(frozen=True)
 class CampaignList:
     campaign: str
-    counts: dict[str, int]
+    counts: dict[str, int]      # every advisor campaign -> customers listed
     eligible: int
     export_path: Path
+    name: str = ""              # the campaign's readable name
 
 
-def campaign_list(uow: AbstractUnitOfWork, *, campaign: str, today: dt.date, export_dir: Path) -> CampaignList:
+def campaign_list(uow: AbstractUnitOfWork, *, campaign: str, today: dt.date, export_dir: Path,
+                  catalog: Catalog | None = None) -> CampaignList:
+    """One campaign's customers exported as CSV (pseudonymous ids and the qualifying fields), with
+    the counts of every campaign.
+
+    deposit_plus, education_plan and renovation_instalment use the record-at-a-time rules
+    (``analytics.campaigns``); travel_card and active_wealth the column-wise cross-sell rules on the
+    analytics book (``analytics.cross_sell``), which list a product only within a customer's valid
+    level. Raises ``ValueError`` naming the campaigns for an unknown one."""
+    names = advisor_campaigns()
+    if campaign not in names:
+        raise ValueError(f"unknown campaign {campaign!r}; allowed: {', '.join(names)}")
     with uow:
         customers = uow.customers.list_all()
-    path = export_campaign_csv(customers, campaign, today, export_dir)
-    return CampaignList(campaign, campaign_summary(customers, today),
-                        len(eligible_customers(customers, campaign, today)), path)
+    counts: dict[str, int] = dict(campaign_summary(customers, today))
+    if campaign in CAMPAIGNS:
+        path = export_campaign_csv(customers, campaign, today, export_dir)
+        eligible = len(eligible_customers(customers, campaign, today))
+        cross_sell = cross_sell_counts(customers, today, catalog=catalog)
+    else:
+        listed = cross_sell_list(customers, campaign, today, export_dir, catalog=catalog)
+        path, eligible, cross_sell = listed.export_path, listed.listed, listed.counts
+    counts.update({name: n for name, n in cross_sell.items() if name not in CAMPAIGNS})
+    return CampaignList(campaign, {name: counts[name] for name in names}, eligible, path, names[campaign])
 
 
 def customer_insight_for(uow: AbstractUnitOfWork, catalog: Catalog, *, customer_id: str,

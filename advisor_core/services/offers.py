@@ -10,11 +10,11 @@ acceptance must follow a "shown" of the same product in the same conversation.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import uuid
 from dataclasses import dataclass
 
+from advisor_core.domain.label_arms import LabelAssignment, arm_for
 from advisor_core.domain.levels import RiskLevel
 from advisor_core.domain.products import Catalog, ProductType
 from advisor_core.domain.suitability import may_recommend
@@ -46,8 +46,8 @@ def choose_label_arm(catalog: Catalog, *, customer_id: str, persona: str, expect
             return None
         if lowest_category and int(product.risk_rating) > 1:
             return None
-    digest = hashlib.sha256(f"{persona}:{customer_id}".encode()).digest()
-    return LabelArm("expected", expected) if digest[0] % 2 == 0 else LabelArm("alternative", alternative)
+    arm = arm_for(customer_id, persona)
+    return LabelArm("expected", expected) if arm == "expected" else LabelArm("alternative", alternative)
 
 
 def label_arm_for(catalog: Catalog, *, customer_id: str, persona: str, level: RiskLevel | None,
@@ -65,9 +65,18 @@ def label_arm_for(catalog: Catalog, *, customer_id: str, persona: str, level: Ri
 
 def record_offers_shown(uow: AbstractUnitOfWork, catalog: Catalog, *, customer_id: str | None, conversation_id: str,
                         product_ids: list[str] | tuple[str, ...], level: RiskLevel | None, channel: str,
-                        now: dt.datetime, persona: str = "", arm: str = "none") -> list[OfferEvent]:
-    """Record several products shown in one message, in one unit of work (all or nothing)."""
-    events = [_checked_shown(catalog, "shown", customer_id, conversation_id, pid, level, persona, arm, channel, now)
+                        now: dt.datetime, label: LabelAssignment | None = None) -> list[OfferEvent]:
+    """Record several products shown in one message, in one unit of work (all or nothing).
+
+    With ``label`` (the customer is in a persona label check) the arm's product is recorded with
+    the persona and arm; the other products with none, so they stay out of the check."""
+    if label is not None and label.product_id not in product_ids:
+        raise ValueError(f"the label-check product {label.product_id} is not among those shown")
+
+    def tagged(pid: str) -> tuple[str, str]:
+        return (label.persona, label.arm) if label is not None and pid == label.product_id else ("", "none")
+
+    events = [_checked_shown(catalog, "shown", customer_id, conversation_id, pid, level, *tagged(pid), channel, now)
               for pid in product_ids]
     with uow:
         for event in events:

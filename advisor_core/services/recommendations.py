@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from advisor_core.domain.calculators import DepositPlusComparison, deposit_plus_comparison
+from advisor_core.domain.label_arms import LabelAssignment, show_label_arm
 from advisor_core.domain.levels import RiskLevel
 from advisor_core.domain.products import Catalog, Product
 from advisor_core.domain.recommendation import Audience, CustomerContext, Recommendation, recommend
@@ -52,6 +53,7 @@ class RecommendationOutcome:
     assessment: CurrentAssessment | None
     recommendations: tuple[Recommendation, ...]
     record: RecommendationRecord | None
+    label: LabelAssignment | None = None   # the customer's persona label-check arm, when in one
 
     @property
     def has_valid_assessment(self) -> bool:
@@ -60,14 +62,22 @@ class RecommendationOutcome:
 
 def recommend_and_record(uow: AbstractUnitOfWork, catalog: Catalog, *, customer_id: str | None,
                          conversation_id: str, now: dt.datetime,
-                         audience: Audience = Audience.CUSTOMER) -> RecommendationOutcome:
-    """Recommend from the valid assessment (if any) and keep what was shown, with reasons."""
+                         audience: Audience = Audience.CUSTOMER, label_check: bool = False) -> RecommendationOutcome:
+    """Recommend from the valid assessment (if any) and keep what was shown, with reasons.
+
+    With ``label_check`` a customer in the book with a persona label that has label-check arms
+    (``analytics/rules_v1.yaml``) sees their arm's product in place of either arm's
+    (``domain.label_arms.show_label_arm``: both arms must be suitable for them, else no
+    experiment); the record keeps the list as shown, and ``outcome.label`` says which arm."""
     current = current_assessment(uow, customer_id=customer_id, conversation_id=conversation_id, now=now)
     valid = current.record if current and current.valid else None
     with uow:
         customer = uow.customers.get(customer_id) if customer_id else None
         ctx = build_context(valid, customer, now.date())
         found = tuple(recommend(catalog, ctx, audience=audience))
+        label = None
+        if label_check and customer is not None and found:
+            found, label = _with_label_arm(catalog, ctx, customer, found, audience)
         record = None
         if found:
             record = RecommendationRecord(
@@ -79,7 +89,22 @@ def recommend_and_record(uow: AbstractUnitOfWork, catalog: Catalog, *, customer_
                 created_at=now)
             uow.recommendations.add(record)
             uow.commit()
-    return RecommendationOutcome(current, found, record)
+    return RecommendationOutcome(current, found, record, label)
+
+
+def _with_label_arm(catalog: Catalog, ctx: CustomerContext, customer: Customer, found: tuple[Recommendation, ...],
+                    audience: Audience) -> tuple[tuple[Recommendation, ...], LabelAssignment | None]:
+    from advisor_core.analytics.personas import persona_of
+    from advisor_core.analytics.rules import default_rules
+
+    rules = default_rules()
+    persona = persona_of(customer, ctx.level, rules.persona_rules)
+    arms = rules.label_arms.get(persona)
+    if arms is None:
+        return found, None
+    suitable = recommend(catalog, ctx, audience=audience, limit=len(catalog.products))
+    return show_label_arm(found, suitable, customer_id=customer.customer_id, persona=persona,
+                          expected=arms.expected, alternative=arms.alternative)
 
 
 @dataclass(frozen=True)

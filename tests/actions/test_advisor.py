@@ -189,8 +189,10 @@ def test_campaign_list_gives_counts_and_a_csv(book, export_dir):
     events, dispatcher = ask(advisor.AdvisorCampaignList, advisor_token(), campaign="deposit_plus")
 
     text = all_text(dispatcher)
-    assert "1 customers fit deposit_plus" in text
-    assert "deposit_plus: 1" in text and "education_plan: 1" in text and "renovation_instalment: 1" in text
+    assert "1 customers fit Deposit Plus." in text
+    # The travel card and active wealth draw on the analytics book's (synthetic) behaviour fields.
+    assert re.search(r"All campaigns: Deposit Plus: 1; Education plan: 1; Renovation instalment loan: 1; "
+                     r"Travel rewards credit card: \d+; Active wealth \(premium wealth products\): \d+\.", text)
     path = export_dir / f"deposit_plus-{FIXED_NOW.date().isoformat()}.csv"
     assert str(path) in text
     assert path.exists()
@@ -202,13 +204,81 @@ def test_campaign_list_gives_counts_and_a_csv(book, export_dir):
     assert slot_sets(events) == {"campaign": None}
 
 
-def test_campaign_list_asks_which_campaign(book, export_dir):
-    events, dispatcher = ask(advisor.AdvisorCampaignList, advisor_token(), campaign="free_money")
+READABLE = {"deposit_plus": "Deposit Plus", "education_plan": "Education plan",
+            "renovation_instalment": "Renovation instalment loan", "travel_card": "Travel rewards credit card",
+            "active_wealth": "Active wealth (premium wealth products)"}
 
-    assert "Which campaign" in all_text(dispatcher)
-    assert "deposit_plus" in all_text(dispatcher)
+
+@pytest.mark.parametrize("asked", [None, "", "free_money", "travel", "C000123"])
+def test_an_unknown_or_missing_campaign_gets_every_campaign_by_its_readable_name(book, export_dir, asked):
+    events, dispatcher = ask(advisor.AdvisorCampaignList, advisor_token(), campaign=asked)
+
+    text = all_text(dispatcher)
+    assert text.startswith("Which campaign?" if not asked else "I don't have a campaign by that name.")
+    assert text.endswith("I can list customers for: " + "; ".join(READABLE.values()) + ".")
+    if asked:
+        assert asked not in text  # whatever the NLU took for a campaign is not echoed
     assert slot_sets(events) == {"campaign": None}
     assert not export_dir.exists()
+
+
+@pytest.fixture
+def demo_book(fake_uow):
+    """400 demo customers: every campaign lists someone (travel card 3, active wealth 1)."""
+    from advisor_core.analytics.demo_book import generate_demo_book
+
+    customers = generate_demo_book(400, today=FIXED_NOW.date())
+    seed(fake_uow, *customers)
+    return customers
+
+
+def expected_ids(customers, campaign):
+    """The campaign's customers computed directly from advisor_core, not through the chat."""
+    from advisor_core.analytics.book import book_from_customers
+    from advisor_core.analytics.campaigns import CAMPAIGNS, eligible_customers
+    from advisor_core.analytics.cross_sell import campaign_lists
+
+    today = FIXED_NOW.date()
+    if campaign in CAMPAIGNS:
+        return [c.customer_id for c in eligible_customers(customers, campaign, today)]
+    return list(campaign_lists(book_from_customers(customers, today=today), today)[campaign]["customer_id"])
+
+
+@pytest.mark.parametrize("campaign", list(READABLE))
+def test_every_campaign_is_listed_from_the_chat(demo_book, export_dir, campaign):
+    events, dispatcher = ask(advisor.AdvisorCampaignList, advisor_token(), campaign=campaign)
+
+    text = all_text(dispatcher)
+    want = expected_ids(demo_book, campaign)
+    assert want, "the demo book lists someone for every campaign"
+    assert text.startswith(f"{len(want)} customers fit {READABLE[campaign]}.")
+    for name in READABLE.values():  # the counts of every campaign, by readable name
+        assert re.search(rf"{re.escape(name)}: \d+", text)
+    exported = sorted(export_dir.glob(f"*{campaign}-{FIXED_NOW.date().isoformat()}.csv"))
+    assert len(exported) == 1 and str(exported[0]) in text
+    rows = list(csv.DictReader(exported[0].open(encoding="utf-8")))
+    assert [r["customer_id"] for r in rows] == want
+    names = {c.display_name for c in demo_book}
+    content = exported[0].read_text(encoding="utf-8")
+    assert not any(name in content for name in names)  # pseudonymous ids, no names
+    assert slot_sets(events) == {"campaign": None}
+
+
+def test_travel_card_and_active_wealth_lists_carry_the_qualifying_fields_and_stay_within_level(demo_book,
+                                                                                                export_dir):
+    from advisor_core.adapters.datafiles import default_catalog
+
+    catalog = default_catalog()
+    for campaign, fields in (("travel_card", ["flights_a_year", "deposits", "credit_score"]),
+                             ("active_wealth", ["monthly_transfers", "wealth_products"])):
+        ask(advisor.AdvisorCampaignList, advisor_token(), campaign=campaign)
+        path = export_dir / f"cross_sell_{campaign}-{FIXED_NOW.date().isoformat()}.csv"
+        rows = list(csv.DictReader(path.open(encoding="utf-8")))
+        assert list(rows[0]) == ["customer_id", "product_id", *fields]
+        for row in rows:
+            assert row["product_id"] in {"travel_card", "private_multi_asset", "balanced_fund"}
+            if campaign == "active_wealth":
+                assert catalog.get(row["product_id"])  # a catalog product, offered within the level gate
 
 
 # ------------------------------------------------------------------ handoffs

@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import datetime as dt
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,83 @@ def test_report_cli_writes_html_and_csvs_without_names(tmp_path: Path, capsys) -
     everything = "".join(p.read_text(encoding="utf-8") for p in out.iterdir() if p.suffix in (".csv", ".html", ".md"))
     assert not any(name in everything for name in names)
     assert "no names" in (out / "CONTENTS.md").read_text(encoding="utf-8")
+
+
+def test_live_label_check_events_reach_the_label_check_input_and_the_report(tmp_path: Path, capsys) -> None:
+    """The chat's path on a SQLite advisor database: labelled customers are recommended products with
+    their arm (recommend_and_record with label_check), the shown events and some acceptances are
+    recorded, and the label check reads them back - in code and through the report CLI."""
+    from advisor_core.adapters.unit_of_work import SqlAlchemyUnitOfWork, make_session_factory
+    from advisor_core.analytics.label_check import experiment_from_events, offer_events_frame
+    from advisor_core.services.offers import record_offer_response, record_offers_shown
+    from advisor_core.services.recommendations import recommend_and_record
+    from tests.fakes import make_assessment, make_customer
+
+    db = f"sqlite:///{tmp_path / 'advisor.db'}"
+    assert main(["--database-url", db, "migrate"]) == 0
+    catalog = default_catalog()
+    factory = make_session_factory(db)
+    ids = [f"C{i:06d}" for i in range(1, 13)]
+    with SqlAlchemyUnitOfWork(factory) as uow:
+        for cid in ids:   # labelled "steady": little in deposits, no growth product, level C3
+            uow.customers.add(make_customer(cid, investable_assets=Decimal("500000.00")))
+            uow.assessments.add(make_assessment(f"A-{cid}", customer_id=cid, conversation_id="earlier", level="C3",
+                                               created_at=NOW - dt.timedelta(days=1), age_at_assessment=44,
+                                               answers={"kyc_horizon": "gt_10y"}))
+        uow.commit()
+    want = set()
+    for n, cid in enumerate(ids):
+        common = dict(customer_id=cid, conversation_id=f"conv-{cid}", channel="socketio", now=NOW)
+        outcome = recommend_and_record(SqlAlchemyUnitOfWork(factory), catalog, customer_id=cid,
+                                       conversation_id=common["conversation_id"], now=NOW, label_check=True)
+        label = outcome.label
+        assert label is not None and label.persona == "steady"
+        record_offers_shown(SqlAlchemyUnitOfWork(factory), catalog, product_ids=[r.product.id for r in
+                                                                                 outcome.recommendations],
+                            level=RiskLevel.C3, label=label, **common)
+        accepted = n % 3 == 0
+        if accepted:
+            assert record_offer_response(SqlAlchemyUnitOfWork(factory), catalog, kind="accepted",
+                                         product_id=label.product_id, level=RiskLevel.C3, **common) is not None
+        want.add((cid, "steady", label.arm, label.product_id, accepted))
+    record_offers_shown(SqlAlchemyUnitOfWork(factory), catalog, customer_id=None, conversation_id="guest",
+                        product_ids=["deposit_plus"], level=None, channel="rest", now=NOW)   # a guest: not in it
+    assert {arm for _, _, arm, _, _ in want} == {"expected", "alternative"}
+
+    with SqlAlchemyUnitOfWork(factory) as uow:
+        events = offer_events_frame(uow.offer_events.list_since(None))
+    factory.kw["bind"].dispose()
+    experiment = experiment_from_events(events)
+    got = {(r.customer_id, r.persona, r.arm, r.product_id, bool(r.accepted)) for r in experiment.itertuples()}
+    assert got == want
+    assert {"bond_fund", "money_market_fund"} == {p for _, _, _, p, _ in want}
+
+    out = tmp_path / "report"
+    assert main(["--database-url", db, "report", "--out", str(out), "--book", "demo", "--customers", "300",
+                 "--today", "2026-11-22", "--label-check", "recorded", "--no-progress"]) == 0
+    assert "persona label check recorded (12 customers and arms)" in capsys.readouterr().out
+    with (out / "label_check_customers.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {(r["customer_id"], r["arm"], r["accepted"]) for r in rows} == {
+        (cid, arm, str(accepted)) for cid, _, arm, _, accepted in want}
+    with (out / "label_check.csv").open(encoding="utf-8") as handle:
+        (steady,) = list(csv.DictReader(handle))
+    arms = [arm for _, _, arm, _, _ in want]
+    assert steady["persona"] == "steady"
+    assert (int(steady["customers_expected_arm"]), int(steady["customers_alternative_arm"])) == (
+        arms.count("expected"), arms.count("alternative"))
+    assert "recorded offer events: 12 customers" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_report_says_so_when_no_label_check_is_recorded_yet(tmp_path: Path, capsys) -> None:
+    db = f"sqlite:///{tmp_path / 'advisor.db'}"
+    assert main(["--database-url", db, "migrate"]) == 0
+    out = tmp_path / "report"
+    assert main(["--database-url", db, "report", "--out", str(out), "--book", "demo", "--customers", "300",
+                 "--today", "2026-11-22", "--label-check", "recorded", "--no-progress"]) == 0
+    assert "persona label check recorded (0 customers and arms)" in capsys.readouterr().out
+    assert "none recorded yet" in (out / "index.html").read_text(encoding="utf-8")
+    assert main(["--database-url", db, "report", "--out", str(out), "--book", "demo", "--customers", "300",
+                 "--today", "2026-11-22", "--no-progress"]) == 0
+    assert "persona label check simulated" in capsys.readouterr().out
+    assert "SIMULATED" in (out / "index.html").read_text(encoding="utf-8")

@@ -40,6 +40,14 @@ def write(tmp_path: Path, change) -> Path:  # noqa: ANN001
     (lambda d: d["campaigns"]["active_wealth"].update(products=[]), "campaigns.active_wealth.products"),
     (lambda d: d["extra_products"]["travel_card"].update(risk_rating="R9"), "extra_products.travel_card.risk_rating"),
     (lambda d: d["label_check"]["personas"]["steady"].update(alternative="bond_fund"), "label_check.personas.steady"),
+    (lambda d: d["campaign_names"].pop("travel_card"), "campaign_names.travel_card"),
+    (lambda d: d["label_check"]["labelling"].update(cash_keeper_deposit_share=60),
+     "label_check.labelling.cash_keeper_deposit_share"),
+    (lambda d: d["label_check"]["labelling"].update(growth_min_level=9), "label_check.labelling.growth_min_level"),
+    (lambda d: d["label_check"]["labelling"].update(growth_products=[]), "label_check.labelling.growth_products"),
+    (lambda d: d["label_check"]["personas"].update(thrifty={"expected": "bond_fund", "alternative": "deposit_plus"}),
+     "label_check.personas.thrifty"),
+    (lambda d: d["campaign_names"].update(lottery="Lottery"), "campaign_names.lottery"),
 ])
 def test_a_broken_file_names_the_field(tmp_path: Path, change, field: str) -> None:  # noqa: ANN001
     with pytest.raises(DataFileError) as caught:

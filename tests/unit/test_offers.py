@@ -123,3 +123,19 @@ def test_label_arm_for_reads_the_arms_of_the_rules() -> None:
     assert arm is not None and arm.product_id in {"bond_fund", "money_market_fund"}
     assert label_arm_for(CATALOG, customer_id="C1", persona="steady", level=RiskLevel.C1) is None
     assert label_arm_for(CATALOG, customer_id="C1", persona="unknown_label", level=RiskLevel.C5) is None
+
+
+def test_several_shown_with_a_label_check_arm_tag_only_the_arms_product() -> None:
+    from advisor_core.domain.label_arms import LabelAssignment
+
+    uow = FakeUnitOfWork()
+    common = dict(customer_id="C1", conversation_id="conv-3", level=RiskLevel.C3, channel="rest", now=NOW)
+    label = LabelAssignment("steady", "alternative", "money_market_fund")
+    events = record_offers_shown(uow, CATALOG, product_ids=["deposit_plus", "money_market_fund", "balanced_fund"],
+                                 label=label, **common)
+    assert [(e.product_id, e.persona, e.arm) for e in events] == [
+        ("deposit_plus", "", "none"), ("money_market_fund", "steady", "alternative"), ("balanced_fund", "", "none")]
+    with pytest.raises(ValueError, match="not among those shown"):
+        record_offers_shown(uow, CATALOG, product_ids=["deposit_plus"], label=label, **common)
+    with uow:
+        assert len(uow.offer_events.list_since()) == 3
