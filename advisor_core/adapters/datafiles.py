@@ -17,6 +17,7 @@ import yaml
 from advisor_core.domain.levels import RiskLevel, RiskRating
 from advisor_core.domain.scoring import ADULT_AGE, MAX_AGE
 from advisor_core.domain.answer_parsing import Lexicon
+from advisor_core.domain.language import LANGUAGES, LanguageWords
 from advisor_core.domain.products import Audience, Catalog, DepositRates, Liquidity, Product, ProductType
 from advisor_core.errors import DataFileError
 from advisor_core.domain.questionnaire import (
@@ -41,6 +42,7 @@ DATA_PACKAGE = "advisor_core.data"
 QUESTIONNAIRE_FILE = "questionnaire_v1.yaml"
 CATALOG_FILE = "catalog_v1.yaml"
 LEXICON_FILE = "reading_{language}.yaml"
+LANGUAGE_FILE = "language_v1.yaml"
 TOTAL_POINTS = 100
 
 
@@ -500,6 +502,33 @@ def default_lexicon(language: str = DEFAULT_LANGUAGE) -> Lexicon:
     if not path.exists():
         raise DataFileError(path.name, "(file)", f"no reading words for language {language!r}")
     return load_lexicon(path)
+
+
+def load_language_words(path: Path | str | None = None) -> LanguageWords:
+    """The phrases that ask for a language (advisor_core/data/language_v1.yaml)."""
+    file = Path(path) if path is not None else _default_path(LANGUAGE_FILE)
+    r = _Reader(file.name)
+    data = r.mapping(_read_yaml(file), "(top)")
+    limit = r.integer(data, "max_request_chars", "(top)")
+    if limit < 1:
+        raise r.fail("max_request_chars", "must be at least 1")
+    table = r.mapping(data.get("requests"), "requests")
+    requests = []
+    for language in LANGUAGES:
+        phrases = table.get(language)
+        if not isinstance(phrases, list) or not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
+            raise r.fail(f"requests.{language}", "must be a non-empty list of phrases")
+        requests.append((language, tuple(" ".join(p.lower().split()) for p in phrases)))
+    unknown = set(table) - set(LANGUAGES)
+    if unknown:
+        raise r.fail("requests", f"unknown language(s) {', '.join(sorted(map(str, unknown)))}")
+    return LanguageWords(r.text(data, "version", "(top)"), tuple(requests), limit)
+
+
+@functools.lru_cache(maxsize=1)
+def default_language_words() -> LanguageWords:
+    """The packaged language-request phrases, read once on first use (never at import)."""
+    return load_language_words()
 
 
 @functools.lru_cache(maxsize=1)

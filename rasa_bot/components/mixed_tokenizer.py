@@ -1,0 +1,64 @@
+"""A tokenizer for messages in English, Chinese, or both at once ("C3能买什么基金").
+
+Latin-script text is split exactly as Rasa's WhitespaceTokenizer splits it, so English
+understanding does not change. A token holding Chinese characters is then cut into words by
+jieba (the library Rasa's own JiebaTokenizer uses; its dictionary ships inside the package, so
+nothing is downloaded). Rasa's JiebaTokenizer alone would keep every space as a token and leave
+punctuation attached, which costs the English side accuracy; one model for both languages needs
+both behaviours. Chosen by measurement: see README "NLU quality" and scripts/bench.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.tokenizers.tokenizer import Token
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.training_data.message import Message
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _jieba() -> Any:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)   # no "Building prefix dict" lines in the server log
+    jieba.initialize()
+    return jieba
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
+class MixedScriptTokenizer(WhitespaceTokenizer):
+    @staticmethod
+    def not_supported_languages() -> list[str] | None:
+        return None
+
+    @staticmethod
+    def required_packages() -> list[str]:
+        return ["jieba"]
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__(config)
+        self._segmenter = _jieba()
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "MixedScriptTokenizer":
+        return cls(config)
+
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
+        tokens: list[Token] = []
+        for token in super().tokenize(message, attribute):
+            if not _CJK.search(token.text):
+                tokens.append(token)
+                continue
+            for word, start, _end in self._segmenter.tokenize(token.text):
+                if word.strip():
+                    tokens.append(Token(word, token.start + start))
+        return tokens
