@@ -44,7 +44,7 @@ def identify(tracker: Tracker) -> Identity:
 
 
 # Intents whose rules answer a message inside a form before the form asks its question again.
-DIGRESSION_INTENTS = frozenset({"faq", "bot_challenge", "stop", "request_human"})
+DIGRESSION_INTENTS = frozenset({"faq", "bot_challenge", "stop", "request_human", "switch_language"})
 
 
 def latest_intent(tracker: Tracker) -> str | None:

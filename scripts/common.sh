@@ -38,10 +38,11 @@ RASA=(uv run --frozen --no-sync rasa)
 PY=(uv run --frozen --no-sync python)
 
 # Train only when no model matches the current data (rasa skips unchanged parts itself).
-train_model() {
+train_model() {  # out_dir [extra rasa train options, e.g. --skip-validation after `rasa data validate`]
   local out="$1"
+  shift
   "${RASA[@]}" train --domain rasa_bot/domain --data rasa_bot/data --config rasa_bot/config.yml \
-    --out "$out" --fixed-model-name advisor
+    --out "$out" --fixed-model-name advisor "$@"
 }
 
 wait_for_http() {  # url, seconds

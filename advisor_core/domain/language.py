@@ -1,7 +1,7 @@
 """Which language a conversation is in: English (``en``) or Simplified Chinese (``zh-CN``).
 
-The client may say it (metadata ``language``); a customer may ask for one ("说中文", "English
-please", a menu button); otherwise a message written mostly in Chinese characters makes the
+A customer may ask for one ("说中文", "English please", a menu button); the client may say it
+(metadata ``language``, e.g. the web page's language switch); otherwise a message written mostly in Chinese characters makes the
 conversation Chinese. Detection never switches a Chinese conversation to English: Chinese
 customers often type "ok" or "C3" in Latin letters, so English needs an explicit request.
 English is the default when nothing was said. The words are data (language_v1.yaml).
@@ -59,12 +59,13 @@ def requested_language(words: LanguageWords, text: str) -> str | None:
 def language_signal(words: LanguageWords, text: str, metadata_language: object = None) -> str | None:
     """The language this message sets for the conversation, or None to keep the current one.
 
-    The client's metadata wins, then an explicit request, then a message mostly in Chinese.
+    The customer's own request wins ("说中文" on an English page), then the client's metadata,
+    then a message mostly in Chinese.
     """
-    told = normalise_tag(metadata_language)
-    if told is not None:
-        return told
     asked = requested_language(words, text)
     if asked is not None:
         return asked
+    told = normalise_tag(metadata_language)
+    if told is not None:
+        return told
     return CHINESE if mostly_chinese(text) else None

@@ -39,8 +39,9 @@ def test_requests(text: str, language: str | None) -> None:
     assert requested_language(WORDS, text) == language
 
 
-def test_metadata_wins_then_a_request_then_chinese_text() -> None:
-    assert language_signal(WORDS, "说中文", "en") == ENGLISH
+def test_a_request_wins_then_metadata_then_chinese_text() -> None:
+    assert language_signal(WORDS, "说中文", "en") == CHINESE
+    assert language_signal(WORDS, "我的风险等级", "en") == ENGLISH
     assert language_signal(WORDS, "English please") == ENGLISH
     assert language_signal(WORDS, "我的风险等级是多少") == CHINESE
     assert language_signal(WORDS, "ok") is None      # a Chinese conversation stays Chinese

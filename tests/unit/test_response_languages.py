@@ -85,7 +85,7 @@ def test_language_slot_is_the_contracts() -> None:
     assert slot["values"] == ["en", ZH]
     assert slot["initial_value"] == "en"
     assert slot["influence_conversation"] is False
-    assert slot["mappings"] == [{"type": "custom"}]
+    assert slot["mappings"] == [{"type": "from_entity", "entity": "language"}]
 
 
 def test_domain_has_the_responses() -> None:
