@@ -31,7 +31,27 @@
     return;
   }
 
-  var customData = { language: "en" };
+  // The chat language: ?lang=, else the switch's last choice, else the browser's language. It goes
+  // to the assistant as customData.language; the customer can still type "说中文" / "English please".
+  var LANGUAGES = { "en": true, "zh-CN": true };
+  var stored = null;
+  try { stored = window.localStorage.getItem("advisor-chat-language"); } catch (e) { stored = null; }
+  var browser = (navigator.language || "en").toLowerCase().indexOf("zh") === 0 ? "zh-CN" : "en";
+  var language = [params.get("lang"), stored, browser].filter(function (l) { return LANGUAGES[l]; })[0];
+  var chinese = language === "zh-CN";
+  var switcher = document.getElementById("language");
+  if (switcher) {
+    switcher.value = language;
+    switcher.addEventListener("change", function () {
+      try { window.localStorage.setItem("advisor-chat-language", switcher.value); } catch (e) { /* private mode */ }
+      params.set("lang", switcher.value);
+      // The widget keeps the conversation (session storage) across the reload; the next message
+      // carries the new language.
+      window.location.search = params.toString();
+    });
+  }
+
+  var customData = { language: language };
   if (authToken) {
     customData.auth_token = authToken;  // verified by the assistant; a bad one means "guest"
   }
@@ -42,10 +62,10 @@
     socketPath: "/socket.io/",
     customData: customData,
     initPayload: "/greet",
-    title: "Wealth assistant",
-    subtitle: authToken ? "Signed in" : "Guest",
-    inputTextFieldHint: "Ask about your risk level, products or savings…",
-    connectingText: "Connecting to the assistant…",
+    title: chinese ? "财富助手" : "Wealth assistant",
+    subtitle: authToken ? (chinese ? "已登录" : "Signed in") : (chinese ? "访客" : "Guest"),
+    inputTextFieldHint: chinese ? "问问您的风险等级、产品或储蓄计划…" : "Ask about your risk level, products or savings…",
+    connectingText: chinese ? "正在连接助手…" : "Connecting to the assistant…",
     embedded: true,
     showCloseButton: false,
     hideWhenNotConnected: false,
