@@ -20,7 +20,7 @@ train_model "$ADVISOR_TEST_MODEL_DIR"
 
 echo "== 4/5 story tests"
 rm -rf "$ROOT/var/story-results"
-"${RASA[@]}" test core --model "$ADVISOR_TEST_MODEL_DIR/advisor.tar.gz" --stories rasa_bot/tests \
+"${RASA[@]}" test core --model "$ADVISOR_TEST_MODEL_DIR/advisor.tar.gz" --stories tests/rasa_bot \
   --out "$ROOT/var/story-results" --successes --fail-on-prediction-errors
 "${PY[@]}" scripts/story_report.py "$ROOT/var/story-results"
 
