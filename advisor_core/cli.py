@@ -153,7 +153,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from advisor_core.analytics.rules import default_rules
 
     today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
-    now = dt.datetime.combine(today, dt.time(23, 59, 59), tzinfo=dt.timezone.utc)
+    now = dt.datetime.combine(today, dt.time(23, 59, 59), tzinfo=dt.UTC)
     book, offers, source = _report_book(args, today)
     events = None
     if args.events:

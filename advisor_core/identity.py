@@ -21,7 +21,7 @@ SECRET_VARIABLE = "ADVISOR_JWT_SECRET"
 MIN_SECRET_BYTES = 32  # HS256 keys must be at least the hash's size, 256 bits (RFC 7518, section 3.2)
 
 
-class IdentityStatus(str, enum.Enum):
+class IdentityStatus(enum.StrEnum):
     VERIFIED = "verified"
     NO_TOKEN = "no_token"
     EXPIRED = "expired"
@@ -90,7 +90,7 @@ def verify_token(token: object, secret: str | None, *, now: dt.datetime | None =
         else:
             claims = jwt.decode(token, secret, algorithms=[ALGORITHM],
                                 options={**options, "verify_exp": False})
-            if dt.datetime.fromtimestamp(int(claims["exp"]), dt.timezone.utc) <= now:
+            if dt.datetime.fromtimestamp(int(claims["exp"]), dt.UTC) <= now:
                 return Identity(IdentityStatus.EXPIRED)
     except jwt.ExpiredSignatureError:
         return Identity(IdentityStatus.EXPIRED)
@@ -107,6 +107,6 @@ def issue_token(subject: str, role: str, secret: str, *, expires_in: dt.timedelt
     """Sign a token (for tests, demos and the bank's login service)."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}")
-    issued = now or dt.datetime.now(dt.timezone.utc)
+    issued = now or dt.datetime.now(dt.UTC)
     return jwt.encode({"sub": subject, "role": role, "exp": int((issued + expires_in).timestamp())},
                       secret, algorithm=ALGORITHM)

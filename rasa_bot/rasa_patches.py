@@ -35,8 +35,8 @@ import asyncio
 import contextvars
 import logging
 import os
-from collections.abc import Mapping
-from typing import Any, Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 logger = logging.getLogger(__name__)
 

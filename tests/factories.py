@@ -191,7 +191,7 @@ def _capacity_combos() -> dict[int, dict[str, Any]]:
             continue
         for age_pts, age in _CAP_AGES.items():
             total = sum(p for _, p in choice) + age_pts
-            found.setdefault(total, {**{SLOT[k]: o for k, (o, _) in zip(keys, choice)}, "kyc_age": age})
+            found.setdefault(total, {**{SLOT[k]: o for k, (o, _) in zip(keys, choice, strict=True)}, "kyc_age": age})
     return found
 
 
@@ -213,7 +213,7 @@ def _experience_combos() -> dict[int, dict[str, Any]]:
 def _willingness_combos() -> dict[int, dict[str, Any]]:
     found: dict[int, dict[str, Any]] = {}
     for choice in itertools.product(*(SPEC_OPTION_ITEMS_BY_KEY[k] for k in WILLINGNESS_KEYS)):
-        picked = dict(zip(WILLINGNESS_KEYS, choice))
+        picked = dict(zip(WILLINGNESS_KEYS, choice, strict=True))
         if picked["horizon"][0] == "lt_1y" or picked["loss_tolerance"][0] == "none":
             continue                           # short horizon / lowest category
         if picked["loss_tolerance"][0] == "le_5" and (

@@ -7,6 +7,7 @@ Every problem raises :class:`DataFileError` naming the file and the field, for e
 from __future__ import annotations
 
 import functools
+import itertools
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
@@ -14,11 +15,9 @@ from typing import Any
 
 import yaml
 
-from advisor_core.domain.levels import RiskLevel, RiskRating
-from advisor_core.domain.scoring import ADULT_AGE, MAX_AGE
 from advisor_core.domain.answer_parsing import Lexicon
+from advisor_core.domain.levels import RiskLevel, RiskRating
 from advisor_core.domain.products import Audience, Catalog, DepositRates, Liquidity, Product, ProductType
-from advisor_core.errors import DataFileError
 from advisor_core.domain.questionnaire import (
     DEFAULT_LANGUAGE,
     AgeBand,
@@ -36,6 +35,8 @@ from advisor_core.domain.questionnaire import (
     ScoreBand,
     Words,
 )
+from advisor_core.domain.scoring import ADULT_AGE, MAX_AGE
+from advisor_core.errors import DataFileError
 
 DATA_PACKAGE = "advisor_core.data"
 QUESTIONNAIRE_FILE = "questionnaire_v1.yaml"
@@ -346,7 +347,7 @@ def _age_bands(r: _Reader, raw: Any, field: str) -> tuple[AgeBand, ...]:
         entry = r.mapping(entry, sub)
         bands.append(AgeBand(r.integer(entry, "min", sub), r.integer(entry, "max", sub),
                              r.integer(entry, "points", sub)))
-    for before, after in zip(bands, bands[1:]):
+    for before, after in itertools.pairwise(bands):
         if after.min != before.max + 1:
             raise r.fail(field, "age bands must be contiguous")
     if bands[0].min != ADULT_AGE or bands[-1].max != MAX_AGE:

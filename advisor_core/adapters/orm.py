@@ -126,8 +126,8 @@ class UTCDateTime(TypeDecorator):
         if isinstance(value, str):  # raw text from SQLite, just in case
             value = dt.datetime.fromisoformat(value)
         if value.tzinfo is None or value.utcoffset() is None:
-            return value.replace(tzinfo=dt.timezone.utc)
-        return value.astimezone(dt.timezone.utc)
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
 
 
 def to_utc(value: Any) -> dt.datetime:
@@ -136,7 +136,7 @@ def to_utc(value: Any) -> dt.datetime:
         raise TypeError(f"expected a datetime, got {type(value).__name__}: {value!r}")
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"naive datetime {value!r}: timestamps must be timezone-aware (UTC)")
-    return value.astimezone(dt.timezone.utc)
+    return value.astimezone(dt.UTC)
 
 
 # Surrogate keys: BIGSERIAL on PostgreSQL, INTEGER PRIMARY KEY (rowid) on SQLite.

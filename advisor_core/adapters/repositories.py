@@ -466,7 +466,7 @@ class SqlAlchemyHandoffRepository(_SqlAlchemyRepository, AbstractHandoffReposito
             raise PersistenceError(f"no handoff ticket {ticket_id!r}")
         if row.status != "closed":
             row.status = "closed"
-            row.closed_at = dt.datetime.now(dt.timezone.utc)
+            row.closed_at = dt.datetime.now(dt.UTC)
             self.session.flush()
         return _ticket_record(row)
 

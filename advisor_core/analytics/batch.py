@@ -204,7 +204,9 @@ def _patch_distributed_for_python_311() -> None:
     async def wait(fs: Any, *args: Any, **kwargs: Any) -> Any:
         return await original([asyncio.ensure_future(f) for f in fs], *args, **kwargs)
 
-    proxy = types.SimpleNamespace(**{name: getattr(asyncio, name) for name in dir(asyncio) if not name.startswith("__")})
+    proxy = types.SimpleNamespace(
+        **{name: getattr(asyncio, name) for name in dir(asyncio) if not name.startswith("__")}
+    )
     proxy.wait = wait
     spec.asyncio = proxy
     spec._advisor_wait_patched = True

@@ -70,7 +70,7 @@ def simulate_experiment(book: pd.DataFrame, today: dt.date, catalog: Catalog, ru
     persona = chosen["persona"].astype(str).to_numpy()
     arm = np.where(rng.random(len(chosen)) < 0.5, "expected", "alternative")
     products = arm_products(catalog, rules)
-    product = np.array([products[p][a].id for p, a in zip(persona, arm)], dtype=object)
+    product = np.array([products[p][a].id for p, a in zip(persona, arm, strict=True)], dtype=object)
     preferred = np.array([true_preference.get(p, "expected") for p in persona]) == arm
     accepted = rng.random(len(chosen)) < np.where(preferred, accept_preferred, accept_other)
     clicked = accepted | (rng.random(len(chosen)) < extra_click)

@@ -212,7 +212,8 @@ def _html(today: dt.date, n: int, profiles: pd.DataFrame, agreement: float, stab
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Customer analytics {today}</title>
 <style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}}
-table.t{{border-collapse:collapse;font-size:13px;margin:.5em 0}} table.t td,table.t th{{padding:3px 8px;border-bottom:1px solid #ddd;text-align:right}}
+table.t{{border-collapse:collapse;font-size:13px;margin:.5em 0}}
+table.t td,table.t th{{padding:3px 8px;border-bottom:1px solid #ddd;text-align:right}}
 img{{max-width:100%}} .note{{color:#555;font-size:13px}}</style></head><body>
 <h1>Customer analytics - {today}</h1>
 <p class="note">{n:,} customers. Pseudonymous ids only: no names, no message text. Synthetic demo data unless

@@ -150,7 +150,9 @@ def segment_stability(features: pd.DataFrame, n_segments: int = 5, seeds: tuple[
     return float(np.mean(scores)) if scores else 1.0
 
 
-def explain_segments(features: pd.DataFrame, labels: np.ndarray, depth: int = TREE_DEPTH) -> tuple[dict[int, list[str]], float]:
+def explain_segments(
+    features: pd.DataFrame, labels: np.ndarray, depth: int = TREE_DEPTH
+) -> tuple[dict[int, list[str]], float]:
     """Readable rules per segment from a decision tree of ``depth`` fitted to the labels, and the
     share of customers whose segment the rules reproduce (the tree's agreement)."""
     from sklearn.tree import DecisionTreeClassifier
@@ -202,9 +204,11 @@ def segment_profiles(book: pd.DataFrame, labels: np.ndarray, lifetime_value: np.
     frame = book.assign(segment=labels, lifetime_value=lifetime_value)
     grouped = frame.groupby("segment", sort=True)
     held_share = grouped[list(HOLDING_COLUMNS)].agg(lambda s: float((s > 0).mean()))
-    typical = held_share.apply(
-        lambda row: ", ".join(f"{c.removeprefix('hold_')} {v:.0%}" for c, v in row.sort_values(ascending=False)[:3].items()
-                              if v >= 0.05) or "none", axis=1)
+    def most_held(row: pd.Series) -> str:
+        top = row.sort_values(ascending=False)[:3].items()
+        return ", ".join(f"{c.removeprefix('hold_')} {v:.0%}" for c, v in top if v >= 0.05) or "none"
+
+    typical = held_share.apply(most_held, axis=1)
     profiles = pd.DataFrame({
         "customers": grouped.size(),
         "lifetime_value_total": grouped["lifetime_value"].sum().round(2),

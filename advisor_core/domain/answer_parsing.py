@@ -133,7 +133,9 @@ def _default_lexicon(language: str = DEFAULT_LANGUAGE) -> Lexicon:
 
 # Words of Latin letters, numbers, signs, punctuation, and each CJK character on its own (so
 # a Chinese keyword list is matched character by character, with no word splitter).
-_TOKEN = re.compile(r"\d+(?:\.\d+)?|[a-zA-Z]+|[\u3400-\u9fff\uf900-\ufaff]|[%$¥+/]|[,.;!?:-]|[\uff0c\u3002\uff1b\uff01\uff1f]")
+_TOKEN = re.compile(
+    r"\d+(?:\.\d+)?|[a-zA-Z]+|[\u3400-\u9fff\uf900-\ufaff]|[%$¥+/]|[,.;!?:-]|[\uff0c\u3002\uff1b\uff01\uff1f]"
+)
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
@@ -264,7 +266,7 @@ def _compile(lex: Lexicon) -> _Compiled:
 def _normalise_words(text: str, *, contractions: tuple[tuple[re.Pattern[str], dict[str, str]], ...]) -> list[str]:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-")
     for pattern, table in contractions:
-        text = pattern.sub(lambda m: table[m.group(1)], text)
+        text = pattern.sub(lambda m, table=table: table[m.group(1)], text)
     text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)       # "debt-free", "fifty-two"
     text = _THOUSANDS.sub("", text)                          # "1,200,000"
     return _tokens(text)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -28,7 +28,7 @@ SHORT_HORIZON = ("horizon", "lt_1y")
 DEPOSITS_ONLY = ("experience", "deposits_only")
 
 
-class AgeSource(str, enum.Enum):
+class AgeSource(enum.StrEnum):
     TYPED = "typed"                # the age the customer gave in the questionnaire
     BANK_RECORD = "bank_record"    # the date of birth on the signed-in customer's record
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from advisor_core.domain.levels import RiskLevel
 from advisor_core.domain.products import Catalog, ProductType
-from advisor_core.domain.suitability import may_recommend
 from advisor_core.domain.records import OfferEvent
+from advisor_core.domain.suitability import may_recommend
 from advisor_core.services.unit_of_work import AbstractUnitOfWork
 
 KINDS: tuple[str, ...] = ("shown", "clicked", "accepted")

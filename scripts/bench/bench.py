@@ -119,7 +119,7 @@ def assistant_conversation(i: int, turns: int) -> list[Turn]:
     answers = PROFILES[i % len(PROFILES)]
     script: list[Turn] = [("greet", GREETINGS[i % len(GREETINGS)]),
                           ("start_questionnaire", "I want to take the risk questionnaire")]
-    for n, (slot, value) in enumerate(zip(QUESTION_ORDER, answers)):
+    for n, (slot, value) in enumerate(zip(QUESTION_ORDER, answers, strict=True)):
         if n == 5:
             script.append(("classroom", CLASSROOM[i % len(CLASSROOM)]))
         script.append(("answer_age", value) if slot == "kyc_age" else ("answer_button", button(value)))
@@ -412,7 +412,7 @@ def summarize(rounds: list[dict[str, Any]]) -> dict[str, Any]:
 def round_ratios(assistant_rounds: list[dict[str, Any]], baseline_rounds: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Assistant/baseline ratios of each pair of rounds (run back to back), to show the spread."""
     pairs = []
-    for a, b in zip(assistant_rounds, baseline_rounds):
+    for a, b in zip(assistant_rounds, baseline_rounds, strict=True):
         sa, sb = summarize([a]), summarize([b])
         pairs.append({"p50": ratio(sa["p50_ms"], sb["p50_ms"]), "p95": ratio(sa["p95_ms"], sb["p95_ms"]),
                       "throughput": ratio(sa["throughput_msg_s"], sb["throughput_msg_s"])})

@@ -25,7 +25,7 @@ from advisor_core.adapters.datafiles import default_catalog, default_questionnai
 from advisor_core.identity import issue_token
 from tests.fakes import FakeUnitOfWork
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 FIXED_NOW = dt.datetime(2025, 6, 16, 10, 0, tzinfo=UTC)
 SECRET = "test-secret"
 OTHER_SECRET = "someone-elses-secret"

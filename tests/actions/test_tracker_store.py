@@ -15,14 +15,18 @@ import sqlalchemy as sa
 import yaml
 from rasa.core.tracker_store import create_tracker_store
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import (ActionExecuted, ActiveLoop, BotUttered, Event, SessionStarted, SlotSet,
-                                     UserUttered)
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import read_endpoint_config
 
 from rasa_bot import tracker_store
-from rasa_bot.tracker_store import (CLOSING_ACTIONS, SESSION_INDEXES, BoundedSQLTrackerStore, migrate_tracker_db,
-                                    missing_session_indexes)
+from rasa_bot.tracker_store import (
+    CLOSING_ACTIONS,
+    SESSION_INDEXES,
+    BoundedSQLTrackerStore,
+    migrate_tracker_db,
+    missing_session_indexes,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 40

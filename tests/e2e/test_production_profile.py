@@ -17,6 +17,7 @@ the lock keys under its own Redis key prefix (nothing else in Redis is touched).
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import re
@@ -262,7 +263,7 @@ def _cleanup_lock_keys(key_prefix: str) -> None:
 
     client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB, socket_timeout=5, socket_connect_timeout=5)
     try:
-        keys = [key for _, key in zip(range(10_000), client.scan_iter(match=f"{key_prefix}:*", count=500))]
+        keys = list(itertools.islice(client.scan_iter(match=f"{key_prefix}:*", count=500), 10_000))
         if keys:
             client.delete(*keys)
     except Exception as exc:  # noqa: BLE001

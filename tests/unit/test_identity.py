@@ -11,13 +11,20 @@ import pytest
 
 from advisor_core.cli import main as cli_main
 from advisor_core.errors import WeakSecretError
-from advisor_core.identity import (ANONYMOUS, MIN_SECRET_BYTES, Identity, IdentityStatus, check_secret, issue_token,
-                                   verify_token)
+from advisor_core.identity import (
+    ANONYMOUS,
+    MIN_SECRET_BYTES,
+    Identity,
+    IdentityStatus,
+    check_secret,
+    issue_token,
+    verify_token,
+)
 
 SECRET = "unit-test-secret-that-is-long-enough-for-hs256!"
 OTHER_SECRET = "a-completely-different-secret-of-decent-length!!"
-NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
-FAR_FUTURE = int(dt.datetime(2100, 1, 1, tzinfo=dt.timezone.utc).timestamp())
+NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.UTC)
+FAR_FUTURE = int(dt.datetime(2100, 1, 1, tzinfo=dt.UTC).timestamp())
 
 
 def signed(claims: dict[str, object], secret: str = SECRET, algorithm: str = "HS256") -> str:
@@ -167,7 +174,8 @@ def test_no_secret_configured(secret: str | None) -> None:
 
 @pytest.mark.parametrize("secret", ["x" * 31, "short", "密" * 10])  # 10 Chinese characters: 30 bytes
 def test_a_secret_shorter_than_32_bytes_is_refused_with_the_reason(secret: str) -> None:
-    with pytest.raises(WeakSecretError, match=r"ADVISOR_JWT_SECRET is \d+ bytes long; HS256 needs .* at least 32 bytes"):
+    reason = r"ADVISOR_JWT_SECRET is \d+ bytes long; HS256 needs .* at least 32 bytes"
+    with pytest.raises(WeakSecretError, match=reason):
         check_secret(secret)
 
 

@@ -21,9 +21,9 @@ from advisor_core.errors import (
 )
 from tests.factories import (
     CAPACITY_KEYS,
+    CAPACITY_MAX,
     KNOWLEDGE_CORRECT,
     KNOWLEDGE_OPTIONS,
-    CAPACITY_MAX,
     SLOT,
     SPEC_BOLD_FROM,
     SPEC_CAREFUL_LOSS,

@@ -25,7 +25,7 @@ from advisor_core.services.recommendations import (
 )
 from tests.fakes import FakeUnitOfWork, make_customer
 
-NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
 MIDDLE = {
     "kyc_income_source": "one_stable_wage", "kyc_investable_assets": "100k_500k", "kyc_asset_share": "10_30",
     "kyc_liquidity_reserve": "3_6m_mortgage_only", "kyc_age": 40, "kyc_experience": "equities",
