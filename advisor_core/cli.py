@@ -89,7 +89,8 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
     from advisor_core.adapters.datafiles import default_catalog
     from advisor_core.domain.levels import RiskLevel
-    from advisor_core.domain.recommendation import Audience, CustomerContext, recommend
+    from advisor_core.domain.products import Audience
+    from advisor_core.domain.recommendation import CustomerContext, recommend
 
     ctx = CustomerContext(
         level=RiskLevel.parse(args.level) if args.level else None,

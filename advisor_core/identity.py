@@ -10,8 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import jwt
+
+if TYPE_CHECKING:
+    from jwt.types import Options
 
 from advisor_core.errors import WeakSecretError
 
@@ -83,13 +87,13 @@ def verify_token(token: object, secret: str | None, *, now: dt.datetime | None =
         return Identity(IdentityStatus.NOT_CONFIGURED)
     if not isinstance(token, str):
         return Identity(IdentityStatus.INVALID)
-    options = {"require": ["sub", "role", "exp"]}
+    options: Options = {"require": ["sub", "role", "exp"]}
     try:
         if now is None:
             claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options=options)
         else:
-            claims = jwt.decode(token, secret, algorithms=[ALGORITHM],
-                                options={**options, "verify_exp": False})
+            unexpired: Options = {**options, "verify_exp": False}  # checked against `now` below
+            claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options=unexpired)
             if dt.datetime.fromtimestamp(int(claims["exp"]), dt.UTC) <= now:
                 return Identity(IdentityStatus.EXPIRED)
     except jwt.ExpiredSignatureError:

@@ -148,6 +148,7 @@ def is_supported_rasa() -> bool:
 
 
 class BoundedSQLTrackerStore(SQLTrackerStore):
+    engine: sa.engine.Engine  # Rasa's engine; on a SQLite file, replaced by a pooled one
     def __init__(self, *args: Any, max_session_events: int = DEFAULT_MAX_SESSION_EVENTS, **kwargs: Any) -> None:
         max_session_events = int(max_session_events)
         if max_session_events < 20:

@@ -241,7 +241,8 @@ def _item_reading(r: _Reader, raw: Any, field: str, options: tuple[Option, ...])
     if unknown:
         raise r.fail(field, f"unknown field(s) {', '.join(sorted(unknown))}")
     combine = r.choice(raw, "combine", field, Combine) if "combine" in raw else Combine.ASK
-    negated_option, negated_words = None, ()
+    negated_option: str | None = None
+    negated_words: Words = ()
     if "negated" in raw:
         negated = r.mapping(raw["negated"], f"{field}.negated")
         negated_option = r.text(negated, "option", f"{field}.negated")
@@ -312,7 +313,7 @@ def _options(r: _Reader, raw: Any, field: str, *, scored: bool) -> tuple[Option,
 
 def _numeric(r: _Reader, raw: dict[str, Any], field: str, option_ids: set[str]) -> NumericMapping:
     unit = r.choice(raw, "unit", field, NumericUnit)
-    bands = []
+    bands: list[NumericBand] = []
     entries = r.seq(raw.get("bands"), f"{field}.bands")
     for i, entry in enumerate(entries):
         sub = f"{field}.bands[{i}]"
@@ -486,8 +487,22 @@ def load_lexicon(path: Path | str) -> Lexicon:
         units=kinds("units", ("percent", "months", "years", "weeks", "days", "decades", "times", "currency")),
         short_message=short_message,
         vague=tuple(vague),
-        **lists,
-        **tables,
+        negations=lists["negations"],
+        not_negations=lists["not_negations"],
+        clause_breaks=lists["clause_breaks"],
+        range_joiners=lists["range_joiners"],
+        range_openers=lists["range_openers"],
+        single=lists["single"],
+        every=lists["every"],
+        question_starts=lists["question_starts"],
+        digressions=lists["digressions"],
+        short_digressions=lists["short_digressions"],
+        age_words=lists["age_words"],
+        scales=tables["scales"],
+        fractions=tables["fractions"],
+        counts=tables["counts"],
+        periods=tables["periods"],
+        per_year=tables["per_year"],
     )
 
 

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from advisor_core.analytics.demo_book import DEMO_SEED, DEMO_TODAY, PRODUCT_IDS
@@ -131,7 +133,7 @@ def synthetic_book(n_customers: int, seed: int = DEMO_SEED, today: dt.date | Non
     return _add_behaviour(base, rng, today)
 
 
-def _days_before(today: dt.date, days: np.ndarray) -> np.ndarray:
+def _days_before(today: dt.date, days: npt.NDArray[Any]) -> npt.NDArray[np.datetime64]:
     return (np.datetime64(today, "D") - days.astype("timedelta64[D]")).astype("datetime64[ns]")
 
 
@@ -234,7 +236,8 @@ def _add_behaviour(base: pd.DataFrame, rng: np.random.Generator, today: dt.date)
     return book[list(BOOK_COLUMNS)]
 
 
-def _occupation(rng: np.random.Generator, age: np.ndarray, wealth_z: np.ndarray) -> np.ndarray:
+def _occupation(rng: np.random.Generator, age: npt.NDArray[Any],
+                wealth_z: npt.NDArray[np.float64]) -> npt.NDArray[np.str_]:
     n = len(age)
     working = np.array(["salaried", "civil_servant", "professional", "self_employed", "business_owner",
                         "manual_worker"])

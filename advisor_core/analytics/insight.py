@@ -20,6 +20,7 @@ from advisor_core.analytics.lifecycle import lifecycle_frame
 from advisor_core.analytics.rules import CAMPAIGN_RULES, AnalyticsRules
 from advisor_core.analytics.segments import behaviour_features, explain_segments, lookalike_segments
 from advisor_core.domain.products import Catalog
+from advisor_core.domain.records import Customer
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,9 @@ class CustomerInsight:
     segment_rules: tuple[str, ...]
 
 
-def customer_insight(customers: Sequence, customer_id: str, today: dt.date, *, catalog: Catalog | None = None,
-                     rules: AnalyticsRules | None = None, seed: int = DEMO_SEED) -> CustomerInsight | None:
+def customer_insight(customers: Sequence[Customer], customer_id: str, today: dt.date, *,
+                     catalog: Catalog | None = None, rules: AnalyticsRules | None = None,
+                     seed: int = DEMO_SEED) -> CustomerInsight | None:
     """The customer's lifecycle stage, value, next best action and look-alike segment, or None
     when there is no such customer."""
     ids = [c.customer_id for c in customers]
@@ -61,7 +63,7 @@ class CrossSellList:
     export_path: Path
 
 
-def cross_sell_list(customers: Sequence, campaign: str, today: dt.date, export_dir: Path, *,
+def cross_sell_list(customers: Sequence[Customer], campaign: str, today: dt.date, export_dir: Path, *,
                     catalog: Catalog | None = None, rules: AnalyticsRules | None = None,
                     seed: int = DEMO_SEED) -> CrossSellList:
     """Export one cross-sell campaign's list to ``<export_dir>/cross_sell_<campaign>-<today>.csv``.

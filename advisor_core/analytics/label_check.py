@@ -23,6 +23,7 @@ import datetime as dt
 from statistics import NormalDist
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from advisor_core.analytics.cross_sell import OfferedProduct, valid_level
@@ -44,7 +45,8 @@ def arm_products(catalog: Catalog, rules: AnalyticsRules) -> dict[str, dict[str,
     return result
 
 
-def eligible_for_both_arms(book: pd.DataFrame, today: dt.date, catalog: Catalog, rules: AnalyticsRules) -> np.ndarray:
+def eligible_for_both_arms(book: pd.DataFrame, today: dt.date, catalog: Catalog,
+                           rules: AnalyticsRules) -> npt.NDArray[np.bool_]:
     """Customers whose persona has arms and whose valid level allows both arms' products."""
     level = valid_level(book, today)
     persona = book["persona"].astype(str).to_numpy()

@@ -136,10 +136,11 @@ def _charts(out: Path, profiles: pd.DataFrame, stages: pd.DataFrame, campaigns: 
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     charts: dict[str, Path] = {}
 
-    def save(fig, name: str) -> None:  # noqa: ANN001
+    def save(fig: Figure, name: str) -> None:
         path = out / f"{name}.png"
         fig.tight_layout()
         fig.savefig(path, dpi=90)
@@ -193,8 +194,9 @@ def _charts(out: Path, profiles: pd.DataFrame, stages: pd.DataFrame, campaigns: 
 
 
 def _table(frame: pd.DataFrame, index: bool = True) -> str:
-    return frame.to_html(index=index, float_format=lambda v: f"{v:,.4g}" if abs(v) < 1 else f"{v:,.2f}",
-                         border=0, classes="t", escape=True)
+    table: str = frame.to_html(index=index, float_format=lambda v: f"{v:,.4g}" if abs(v) < 1 else f"{v:,.2f}",
+                               border=0, classes="t", escape=True)
+    return table
 
 
 def _html(today: dt.date, n: int, profiles: pd.DataFrame, agreement: float, stability: float,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from advisor_core.analytics.campaigns import campaign_summary, eligible_customers, export_campaign_csv
 from advisor_core.analytics.insight import CustomerInsight, customer_insight
-from advisor_core.domain.products import Catalog
-from advisor_core.domain.recommendation import Audience, explain_product
+from advisor_core.domain.products import Audience, Catalog
+from advisor_core.domain.recommendation import explain_product
 from advisor_core.domain.records import Customer, RecommendationRecord
 from advisor_core.errors import CustomerNotFound
 from advisor_core.services.assessments import CurrentAssessment, current_assessment

@@ -87,7 +87,7 @@ class Server:
 
     def wait_up(self, deadline: float) -> None:
         assert self.process is not None
-        wait_until_up(self.health, self.process, self.log, deadline)  # type: ignore[arg-type]
+        wait_until_up(self.health, self.process, self.log, deadline)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
