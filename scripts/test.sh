@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets up and runs every test: unit, integration (SQLite and the local PostgreSQL), action tests,
-# data validation, Rasa story tests and end-to-end tests against the real servers.
+# Sets up and runs every test: lint and type checks (ruff, mypy), unit, integration (SQLite and the
+# local PostgreSQL), action tests, data validation, Rasa story tests and end-to-end tests against
+# the real servers.
 # The model is trained once here and shared by the story tests and the end-to-end tests.
 source "$(dirname "$0")/common.sh"
 
@@ -8,7 +9,10 @@ sync_env
 export ADVISOR_TEST_MODEL_DIR="${ADVISOR_TEST_MODEL_DIR:-$ROOT/var/test-model}"
 mkdir -p "$ROOT/var"
 
-echo "== 1/5 unit, integration and action tests"
+echo "== 1/5 ruff and mypy, then unit, integration and action tests"
+# Rules and paths are in pyproject.toml ([tool.ruff], [tool.mypy]); a finding fails the run.
+"${PY[@]}" -m ruff check .
+"${PY[@]}" -m mypy
 "${PY[@]}" -m pytest tests/unit tests/integration tests/actions -q -p no:cacheprovider
 
 echo "== 2/5 rasa data validate"
