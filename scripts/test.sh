@@ -30,6 +30,6 @@ rm -rf "$ROOT/var/story-results"
 
 echo "== 5/5 end-to-end tests (real action server and Rasa server, Socket.IO, the browser)"
 # The browser test must run in CI: there, a missing widget or Chromium fails the run.
-ensure_web_widget || [ -z "${CI:-}" ]
-bash scripts/ensure_chromium.sh || [ -z "${CI:-}" ]
+if ! ensure_web_widget && in_ci; then echo "CI is set: the web widget must be installed" >&2; exit 1; fi
+if ! bash scripts/ensure_chromium.sh && in_ci; then echo "CI is set: Chromium must be installed" >&2; exit 1; fi
 "${PY[@]}" -m pytest tests/e2e -q -p no:cacheprovider

@@ -27,6 +27,7 @@ from rasa_bot.tracker_store import (
     migrate_tracker_db,
     missing_session_indexes,
 )
+from tests.ci import skip_or_fail_in_ci
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 40
@@ -268,9 +269,7 @@ def postgres_engine() -> Iterator[sa.engine.Engine]:
     except sa.exc.SQLAlchemyError as error:
         admin.dispose()
         reason = f"PostgreSQL not reachable at {sa.engine.make_url(PG_ADMIN_URL)!r}: {str(error).splitlines()[0]}"
-        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
-            pytest.fail(f"{reason} (CI is set: the PostgreSQL tests must run)", pytrace=False)
-        pytest.skip(reason)
+        skip_or_fail_in_ci(reason, must_run="the PostgreSQL tests")
     name = f"tracker_test_{uuid.uuid4().hex[:16]}"
     connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     engine = sa.create_engine(sa.engine.make_url(PG_ADMIN_URL).set(database=name))

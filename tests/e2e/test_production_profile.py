@@ -35,6 +35,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from tests.ci import skip_or_fail_in_ci
 from tests.e2e.answers import button
 from tests.e2e.conftest import API_TOKEN, RASA_SERVER_ENV, ROOT, VENV_BIN, Stack, base_env, free_port, wait_until_up
 
@@ -59,10 +60,6 @@ ANSWERS = [
     ("kyc_loss_tolerance", "le_15"), ("kyc_drawdown_reaction", "hold"), ("kyc_return_tradeoff", "half"),
     ("kyc_goals", "retirement"),
 ]
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
 def _first_line(exc: BaseException) -> str:
@@ -184,9 +181,7 @@ def profile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Profile]:
     problems = _unreachable_services()
     if problems:
         reason = "production-profile services unreachable: " + "; ".join(problems)
-        if _in_ci():
-            pytest.fail(f"{reason} (CI is set: the production profile test must run)", pytrace=False)
-        pytest.skip(reason)
+        skip_or_fail_in_ci(reason, must_run="the production profile test")
     model = _wait_for_model()
 
     run = uuid.uuid4().hex[:12]
