@@ -38,6 +38,7 @@ from sqlalchemy.engine import make_url
 from tests.ci import skip_or_fail_in_ci
 from tests.e2e.answers import button
 from tests.e2e.conftest import API_TOKEN, RASA_SERVER_ENV, ROOT, VENV_BIN, Stack, base_env, free_port, wait_until_up
+from tests.factories import middle_answers
 
 pytestmark = pytest.mark.e2e
 
@@ -52,14 +53,7 @@ START_TIMEOUT = int(os.environ.get("ADVISOR_TEST_START_TIMEOUT", "600"))  # 2 Ra
 ENDPOINTS = "deploy/endpoints.production.yml"
 
 # The questionnaire in order (advisor_core/data/questionnaire_v1.yaml): button option ids, the age in words.
-ANSWERS = [
-    ("kyc_income_source", "one_stable_wage"), ("kyc_investable_assets", "100k_500k"),
-    ("kyc_asset_share", "30_50"), ("kyc_liquidity_reserve", "3_6m_mortgage_only"), ("kyc_age", "42"),
-    ("kyc_experience", "equities"), ("kyc_trade_frequency", "1_5"), ("kyc_knowledge_bonds", "falls"),
-    ("kyc_knowledge_diversification", "one_stock"), ("kyc_horizon", "5_10y"), ("kyc_objective", "growth"),
-    ("kyc_loss_tolerance", "le_15"), ("kyc_drawdown_reaction", "hold"), ("kyc_return_tradeoff", "half"),
-    ("kyc_goals", "retirement"),
-]
+ANSWERS = list(middle_answers(asset_share="30_50", age="42", objective="growth", goals="retirement").items())
 
 
 def _first_line(exc: BaseException) -> str:
