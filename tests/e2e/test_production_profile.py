@@ -37,7 +37,17 @@ from sqlalchemy.engine import make_url
 
 from tests.ci import skip_or_fail_in_ci
 from tests.e2e.answers import button
-from tests.e2e.conftest import API_TOKEN, RASA_SERVER_ENV, ROOT, VENV_BIN, Stack, base_env, free_port, wait_until_up
+from tests.e2e.conftest import (
+    API_TOKEN,
+    RASA_SERVER_ENV,
+    ROOT,
+    VENV_BIN,
+    Stack,
+    base_env,
+    free_port,
+    migrate_tracker_db,
+    wait_until_up,
+)
 from tests.factories import middle_answers
 
 pytestmark = pytest.mark.e2e
@@ -194,6 +204,7 @@ def profile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Profile]:
             for name in (tracker_db, advisor_db):
                 connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
         subprocess.run([sys.executable, "-m", "advisor_core", "migrate"], cwd=ROOT, env=env, check=True, timeout=300)
+        migrate_tracker_db(tracker_url, env)  # as before each release (deploy/PRODUCTION.md)
 
         # Two action servers and two Rasa servers, started together; Rasa i calls action server i.
         ports = {name: free_port() for name in ("actions-1", "actions-2", "rasa-1", "rasa-2")}
