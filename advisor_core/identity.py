@@ -108,7 +108,7 @@ def verify_token(token: object, secret: str | None, *, now: dt.datetime | None =
 
 def issue_token(subject: str, role: str, secret: str, *, expires_in: dt.timedelta = dt.timedelta(hours=1),
                 now: dt.datetime | None = None) -> str:
-    """Sign a token (for tests, demos and the bank's login service)."""
+    """Sign a token: `python -m advisor_core token` (demos) and the tests; the bank's login service signs real ones."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}")
     issued = now or dt.datetime.now(dt.UTC)

@@ -228,3 +228,75 @@ def test_issue_token_claims() -> None:
 def test_issue_token_rejects_unknown_role() -> None:
     with pytest.raises(ValueError, match="role"):
         issue_token("c-1", "admin", SECRET)
+
+
+# ------------------------------------------------------------------ the demo command
+
+
+@pytest.mark.parametrize(("who", "sub", "role"), [
+    (["--customer", "C000123"], "C000123", "customer"),
+    (["--advisor", "Ann Lee"], "Ann Lee", "advisor"),
+])
+def test_token_command_prints_a_token_the_servers_verify(monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str],
+                                                         who: list[str], sub: str, role: str) -> None:
+    monkeypatch.setenv("ADVISOR_JWT_SECRET", SECRET)
+    before = dt.datetime.now(dt.UTC)
+    assert cli_main(["token", *who, "--minutes", "15"]) == 0
+    out = capsys.readouterr()
+    token = out.out.strip()
+    assert "\n" not in token  # stdout is the token alone: TOKEN=$(python -m advisor_core token ...)
+    assert verify_token(token, SECRET) == Identity(IdentityStatus.VERIFIED, sub, role)
+    assert verify_token(token, OTHER_SECRET).status is IdentityStatus.INVALID
+    exp = jwt.decode(token, SECRET, algorithms=["HS256"])["exp"]
+    assert before + dt.timedelta(minutes=15) - dt.timedelta(seconds=2) <= dt.datetime.fromtimestamp(exp, dt.UTC)
+    assert dt.datetime.fromtimestamp(exp, dt.UTC) <= dt.datetime.now(dt.UTC) + dt.timedelta(minutes=15)
+    assert f"{role} {sub}, valid 15 minutes" in out.err
+
+
+def test_token_command_defaults_to_an_hour(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("ADVISOR_JWT_SECRET", SECRET)
+    assert cli_main(["token", "--customer", "C000123"]) == 0
+    token = capsys.readouterr().out.strip()
+    exp = dt.datetime.fromtimestamp(jwt.decode(token, SECRET, algorithms=["HS256"])["exp"], dt.UTC)
+    assert dt.timedelta(minutes=59) < exp - dt.datetime.now(dt.UTC) <= dt.timedelta(minutes=60)
+
+
+def test_token_command_refuses_without_a_secret(monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("ADVISOR_JWT_SECRET", raising=False)
+    assert cli_main(["token", "--customer", "C000123"]) == 2
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert "ADVISOR_JWT_SECRET is not set" in out.err
+
+
+def test_token_command_refuses_a_weak_secret(monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("ADVISOR_JWT_SECRET", "x" * 31)
+    assert cli_main(["token", "--advisor", "A0001"]) == 2
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert "ADVISOR_JWT_SECRET is 31 bytes long; HS256 needs a secret of at least 32 bytes" in out.err
+
+
+@pytest.mark.parametrize(("args", "problem"), [
+    (["--customer", "  "], "the customer id must not be empty"),
+    (["--customer", "C000123", "--minutes", "0"], "--minutes must be from 1 to 1440"),
+    (["--advisor", "A0001", "--minutes", "1441"], "--minutes must be from 1 to 1440"),
+])
+def test_token_command_refuses_bad_arguments(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                             args: list[str], problem: str) -> None:
+    monkeypatch.setenv("ADVISOR_JWT_SECRET", SECRET)
+    assert cli_main(["token", *args]) == 2
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert problem in out.err
+
+
+def test_token_command_needs_exactly_one_of_customer_or_advisor(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADVISOR_JWT_SECRET", SECRET)
+    for args in ([], ["--customer", "C1", "--advisor", "A1"]):
+        with pytest.raises(SystemExit) as exit_info:  # argparse's usage error
+            cli_main(["token", *args])
+        assert exit_info.value.code == 2
