@@ -5,11 +5,12 @@ from __future__ import annotations
 import abc
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import AdvisorAction, blocking, identify
+from actions.base import AdvisorAction, DomainDict, Events, blocking, identify
 from actions.wiring import Services
 from advisor_core.errors import CustomerNotFound, UnknownProductError
 from advisor_core.services.advisor import (
@@ -33,18 +34,20 @@ def export_dir(svc: Services) -> Path:
 class AdvisorOnlyAction(AdvisorAction, abc.ABC):
     """Refuses anyone but a verified advisor, revealing nothing about the request."""
 
-    async def act(self, dispatcher, tracker, domain, svc):
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                  svc: Services) -> Events:
         if not identify(tracker).is_advisor:
             dispatcher.utter_message(text=REFUSAL)
             return []
         return await self.act_as_advisor(dispatcher, tracker, domain, svc)
 
     @abc.abstractmethod
-    async def act_as_advisor(self, dispatcher, tracker, domain, svc) -> list[dict[str, Any]]:
+    async def act_as_advisor(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                             svc: Services) -> Events:
         """The advisor's answer."""
 
 
-def _customer_ref(tracker, dispatcher) -> str | None:
+def _customer_ref(tracker: Tracker, dispatcher: CollectingDispatcher) -> str | None:
     ref = tracker.get_slot("customer_ref")
     if not ref:
         dispatcher.utter_message(text="Which customer? Give the id, for example C000123.")
@@ -55,7 +58,8 @@ class AdvisorCustomerSummary(AdvisorOnlyAction):
     def name(self) -> str:
         return "action_advisor_customer_summary"
 
-    async def act_as_advisor(self, dispatcher, tracker, domain, svc):
+    async def act_as_advisor(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                             svc: Services) -> Events:
         ref = _customer_ref(tracker, dispatcher)
         if not ref:
             return []
@@ -72,8 +76,9 @@ class AdvisorCustomerSummary(AdvisorOnlyAction):
             lines.append(f"Level {r.level} (score {r.total_score}), assessed {r.created_at:%Y-%m-%d}, {state}.")
             if r.caps:
                 lines.append("Caps: " + "; ".join(f"{cap.code} -> {cap.level}" for cap in r.caps) + ".")
-            goals = r.answers.get("kyc_goals") or []
-            lines.append("Goals: " + (", ".join(goals) if goals else "none given") + ".")
+            goals = r.answers.get("kyc_goals")  # a list of goal ids, stored as answered
+            named = ", ".join(str(g) for g in goals) if isinstance(goals, (list, tuple)) and goals else "none given"
+            lines.append(f"Goals: {named}.")
         else:
             lines.append("No risk assessment on record.")
         lines.append(f"Balances: demand {money(c.demand_balance)}, investable {money(c.investable_assets)}, "
@@ -88,7 +93,8 @@ class AdvisorCustomerSummary(AdvisorOnlyAction):
                                  today=svc.clock().date())
         if insight is not None:
             offer = f" ({insight.offer_product})" if insight.offer_product else ""
-            lines.append(f"Lifecycle stage: {insight.stage}, estimated lifetime value {money(Decimal(round(insight.lifetime_value)))}; "
+            value = money(Decimal(round(insight.lifetime_value)))
+            lines.append(f"Lifecycle stage: {insight.stage}, estimated lifetime value {value}; "
                          f"next best action: {insight.next_best_action}{offer}.")
             rules = "; ".join(insight.segment_rules) or "no single rule describes it"
             lines.append(f"Look-alike segment {insight.segment}: {rules}.")
@@ -100,7 +106,8 @@ class AdvisorExplainRecommendation(AdvisorOnlyAction):
     def name(self) -> str:
         return "action_advisor_explain_recommendation"
 
-    async def act_as_advisor(self, dispatcher, tracker, domain, svc):
+    async def act_as_advisor(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                             svc: Services) -> Events:
         ref = _customer_ref(tracker, dispatcher)
         product_id = tracker.get_slot("product")
         if not ref:
@@ -126,7 +133,8 @@ class AdvisorCampaignList(AdvisorOnlyAction):
     def name(self) -> str:
         return "action_advisor_campaign_list"
 
-    async def act_as_advisor(self, dispatcher, tracker, domain, svc):
+    async def act_as_advisor(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                             svc: Services) -> Events:
         campaign = tracker.get_slot("campaign")
         names = advisor_campaigns()
         if campaign not in names:
@@ -147,7 +155,8 @@ class AdvisorHandoffList(AdvisorOnlyAction):
     def name(self) -> str:
         return "action_advisor_handoff_list"
 
-    async def act_as_advisor(self, dispatcher, tracker, domain, svc):
+    async def act_as_advisor(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                             svc: Services) -> Events:
         tickets = await blocking(open_tickets, svc.uow_factory())
         if not tickets:
             dispatcher.utter_message(text="No open handoff tickets.")

@@ -18,6 +18,10 @@ from advisor_core.identity import Identity, verify_token
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
+# rasa_sdk ships no types: what the action server receives and returns, as plain dicts.
+DomainDict = dict[str, Any]    # the domain, as Rasa sends it with every call
+Events = list[dict[str, Any]]  # the events an action returns (SlotSet(...) and the like are dicts)
+
 APOLOGY = ("Sorry, something went wrong on our side and I couldn't finish that; nothing was "
            "half-saved. Please try again in a moment, or say \"talk to a person\".")
 
@@ -76,8 +80,7 @@ async def blocking(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
 class AdvisorAction(Action, abc.ABC):
     """Base of the assistant's actions: any unexpected failure ends in an apology, never silence."""
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
         try:
             return await self.act(dispatcher, tracker, domain, services())
         except Exception as exc:  # the customer must never be left in silence
@@ -87,8 +90,8 @@ class AdvisorAction(Action, abc.ABC):
             return []
 
     @abc.abstractmethod
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any],
-                  svc: Services) -> list[dict[str, Any]]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                  svc: Services) -> Events:
         """Do the action's work."""
 
 

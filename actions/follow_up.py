@@ -12,12 +12,15 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import AdvisorAction, blocking, buttons, identify, latest_intent
+from actions.base import AdvisorAction, DomainDict, Events, blocking, buttons, identify, latest_intent
 from actions.plans import ShowEducationPlan
 from actions.products import RecommendProducts
 from actions.support import MENU, RequestHuman
+from actions.wiring import Services
 from advisor_core.domain.answer_parsing import numbers_in
 from advisor_core.domain.calculators import (
     DISCLAIMER,
@@ -82,7 +85,8 @@ class AnswerFollowUp(AdvisorAction):
     def name(self) -> str:
         return "action_answer_follow_up"
 
-    async def act(self, dispatcher, tracker, domain, svc):
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                  svc: Services) -> Events:
         result = last_result(tracker.events)
         kind = result.get("kind")
         text = (tracker.latest_message or {}).get("text") or ""
@@ -101,7 +105,7 @@ class AnswerFollowUp(AdvisorAction):
     # ------------------------------------------------------------------ what if
 
     @staticmethod
-    def _deposit_plus(dispatcher, svc, text: str) -> list[dict[str, Any]]:
+    def _deposit_plus(dispatcher: CollectingDispatcher, svc: Services, text: str) -> Events:
         amount, _ = _amount_and_rate(text)
         if amount is None or amount <= 0:
             dispatcher.utter_message(text="Which balance should I work out? For example: \"what would 50,000 earn?\"")
@@ -116,8 +120,8 @@ class AnswerFollowUp(AdvisorAction):
         return []
 
     @staticmethod
-    async def _education_plan(dispatcher, tracker, domain, svc, result: dict[str, Any],
-                              text: str) -> list[dict[str, Any]]:
+    async def _education_plan(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                              svc: Services, result: dict[str, Any], text: str) -> Events:
         amount, rate = _amount_and_rate(text)
         child_age, monthly, target = (result.get(s) for s in PLAN_SLOTS)
         if child_age is None or (amount is None and rate is None):
@@ -132,7 +136,9 @@ class AnswerFollowUp(AdvisorAction):
                 months = months_until_age(int(child_age))
                 value = future_value(Decimal(monthly), months, rate)
             except (CalculatorInputError, ValueError, ArithmeticError):
-                dispatcher.utter_message(text="I couldn't work that out; say \"plan an education fund\" to start again.")
+                dispatcher.utter_message(
+                    text="I couldn't work that out; say \"plan an education fund\" to start again."
+                )
                 return []
             dispatcher.utter_message(
                 text=(f"At {rate.normalize():f}% a year, saving {money(Decimal(monthly))} a month until your child "
@@ -150,7 +156,8 @@ class AnswerFollowUp(AdvisorAction):
 
     # ------------------------------------------------------------------ why
 
-    async def _why(self, dispatcher, tracker, svc, kind: str | None) -> list[dict[str, Any]]:
+    async def _why(self, dispatcher: CollectingDispatcher, tracker: Tracker, svc: Services,
+                   kind: str | None) -> Events:
         if kind == "recommendation":
             dispatcher.utter_message(
                 text=("I only suggest products whose risk rating is at or below your risk level: a customer at "
@@ -214,7 +221,8 @@ class AnswerYesNo(AdvisorAction):
     def name(self) -> str:
         return "action_answer_yes_no"
 
-    async def act(self, dispatcher, tracker, domain, svc):
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                  svc: Services) -> Events:
         question = last_question(tracker.events)
         if question is None:
             dispatcher.utter_message(text="I'm not sure what that answers. What would you like to do?", buttons=MENU)

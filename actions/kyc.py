@@ -14,6 +14,8 @@ from rasa_sdk.forms import FormValidationAction
 from actions.base import (
     AdvisorAction,
     AskSlotAction,
+    DomainDict,
+    Events,
     blocking,
     buttons,
     channel_of,
@@ -21,7 +23,7 @@ from actions.base import (
     is_digression,
     last_bot_response,
 )
-from actions.wiring import services
+from actions.wiring import Services, services
 from advisor_core.domain.answers import (
     RECHECK_SLOT,
     ReadingKind,
@@ -59,7 +61,8 @@ def reset_events(q: Questionnaire) -> list[dict[str, Any]]:
 class AskQuestion(AskSlotAction):
     """Asks one questionnaire item with its options as buttons, in the spec's order."""
 
-    async def act(self, dispatcher, tracker, domain, svc):
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                  svc: Services) -> Events:
         q = svc.questionnaire
         position = q.slots.index(self.slot) + 1 if self.slot in q.slots else None
         prefix = f"Question {position} of {len(q.slots)}: " if position else ""
@@ -96,14 +99,16 @@ class ValidateKycForm(FormValidationAction):
     def name(self) -> str:
         return "validate_kyc_form"
 
-    async def required_slots(self, domain_slots, dispatcher, tracker, domain):
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> list[str]:
         if tracker.get_slot(BLOCKED_SLOT):
             return []
         q = services().questionnaire
         recheck_needed = needs_recheck(q, {s: tracker.get_slot(s) for s in answer_slots(q)})
         return [s for s in domain_slots if s != RECHECK_SLOT or recheck_needed]
 
-    async def get_validation_events(self, dispatcher, tracker, domain):
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> Events:
         q = services().questionnaire
         owner = tracker.get_slot(OWNER_SLOT)
         current_owner = identify(tracker).owner_key
@@ -185,7 +190,8 @@ class PrepareAssessment(AdvisorAction):
     def name(self) -> str:
         return "action_prepare_assessment"
 
-    async def act(self, dispatcher, tracker, domain, svc):
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                  svc: Services) -> Events:
         who = identify(tracker)
         q = svc.questionnaire
         if tracker.get_slot(UNSAVED_SLOT) and all(is_valid_answer(q, slot, tracker.get_slot(slot))
@@ -211,7 +217,8 @@ class CancelQuestionnaire(AdvisorAction):
     def name(self) -> str:
         return "action_cancel_questionnaire"
 
-    async def act(self, dispatcher, tracker, domain, svc):
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                  svc: Services) -> Events:
         dispatcher.utter_message(text="OK, I've stopped the questionnaire; nothing from it was saved. You can "
                                       "start again any time by saying \"take the risk questionnaire\".")
         return reset_events(svc.questionnaire) + [SlotSet("requested_slot", None)]
@@ -221,7 +228,8 @@ class ScoreAssessment(AdvisorAction):
     def name(self) -> str:
         return "action_score_assessment"
 
-    async def act(self, dispatcher, tracker, domain, svc):
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                  svc: Services) -> Events:
         q = svc.questionnaire
         if tracker.get_slot(BLOCKED_SLOT):
             return reset_events(q)  # the reason was already given

@@ -5,10 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions.base import AdvisorAction, AskSlotAction, is_digression, last_bot_response
+from actions.base import AdvisorAction, AskSlotAction, DomainDict, Events, is_digression, last_bot_response
+from actions.wiring import Services
 from advisor_core.domain.calculators import (
     EDUCATION_TARGET_AGE,
     education_projection,
@@ -20,21 +23,21 @@ from advisor_core.errors import CalculatorInputError
 from advisor_core.services.recommendations import money
 
 
-
 class ValidateEducationPlanForm(FormValidationAction):
     def name(self) -> str:
         return "validate_education_plan_form"
 
-    async def required_slots(self, domain_slots, dispatcher, tracker, domain):
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> list[str]:
         # Either a monthly amount (projection) or a target (the monthly amount it needs).
         unused = "monthly_contribution" if tracker.get_slot("target_amount") is not None else "target_amount"
         return [s for s in domain_slots if s != unused]
 
-    def _ignored(self, tracker) -> bool:
+    def _ignored(self, tracker: Tracker) -> bool:
         return last_bot_response(tracker) == "utter_ask_confirm_stop"
 
     @staticmethod
-    def _not_an_answer(slot: str, prompt: str, dispatcher, tracker) -> dict[str, Any]:
+    def _not_an_answer(slot: str, prompt: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         """Re-prompt, unless a digression rule already answered the message (then just ask again).
 
         Asked twice without progress, the second re-prompt says why the number is needed and how to
@@ -48,7 +51,8 @@ class ValidateEducationPlanForm(FormValidationAction):
         dispatcher.utter_message(text=prompt)
         return {slot: None}
 
-    def validate_child_age(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+    def validate_child_age(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                           domain: DomainDict) -> dict[str, Any]:
         if self._ignored(tracker):
             return {"child_age": None}
         age = read_child_age(str(value))
@@ -57,7 +61,8 @@ class ValidateEducationPlanForm(FormValidationAction):
                                                     f"{EDUCATION_TARGET_AGE - 1}, for example 3.", dispatcher, tracker)
         return {"child_age": str(age)}
 
-    def validate_monthly_contribution(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+    def validate_monthly_contribution(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                      domain: DomainDict) -> dict[str, Any]:
         if self._ignored(tracker):
             return {"monthly_contribution": None}
         reading = read_monthly_or_target(str(value))
@@ -68,7 +73,8 @@ class ValidateEducationPlanForm(FormValidationAction):
                                        "example 500 - or a target such as \"target 200,000\".", dispatcher, tracker)
         return {"monthly_contribution": str(reading.amount)}
 
-    def validate_target_amount(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+    def validate_target_amount(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: DomainDict) -> dict[str, Any]:
         if self._ignored(tracker):
             return {"target_amount": None}
         amount = read_target(str(value))
@@ -85,7 +91,7 @@ WHY = {
 }
 
 
-def _recent_bot_texts(tracker, turns: int = 3) -> list[str]:
+def _recent_bot_texts(tracker: Tracker, turns: int = 3) -> list[str]:
     """The texts of the bot's last few messages (a re-prompt is sent together with the question)."""
     texts: list[str] = []
     for event in reversed(tracker.events):
@@ -111,7 +117,8 @@ QUESTIONS = {
 class AskPlanQuestion(AskSlotAction):
     """Asks one question of the education plan."""
 
-    async def act(self, dispatcher, tracker, domain, svc):
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                  svc: Services) -> Events:
         dispatcher.utter_message(text=QUESTIONS[self.slot])
         return []
 
@@ -132,7 +139,8 @@ class ShowEducationPlan(AdvisorAction):
     def name(self) -> str:
         return "action_show_education_plan"
 
-    async def act(self, dispatcher, tracker, domain, svc):
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                  svc: Services) -> Events:
         try:
             months = months_until_age(int(tracker.get_slot("child_age")))
             target = tracker.get_slot("target_amount")
@@ -167,6 +175,7 @@ class CancelEducationPlan(AdvisorAction):
     def name(self) -> str:
         return "action_cancel_education_plan"
 
-    async def act(self, dispatcher, tracker, domain, svc):
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                  svc: Services) -> Events:
         dispatcher.utter_message(text="OK, I've stopped the education plan. Ask me again whenever you like.")
         return _reset() + [SlotSet("requested_slot", None)]

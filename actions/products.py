@@ -6,9 +6,12 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import AdvisorAction, blocking, buttons, channel_of, identify
+from actions.base import AdvisorAction, DomainDict, Events, blocking, buttons, channel_of, identify
+from actions.wiring import Services
 from advisor_core.domain.levels import RiskLevel
 from advisor_core.domain.products import ProductType
 from advisor_core.domain.suitability import RequestOutcome
@@ -18,8 +21,8 @@ from advisor_core.errors import (
     PersistenceError,
     UnknownProductError,
 )
-from advisor_core.services.offers import record_offer_response, record_offers_shown
 from advisor_core.services.assessments import current_assessment
+from advisor_core.services.offers import record_offer_response, record_offers_shown
 from advisor_core.services.recommendations import (
     confirm_product,
     deposit_plus_offer,
@@ -64,7 +67,8 @@ class TellRiskLevel(AdvisorAction):
     def name(self) -> str:
         return "action_tell_risk_level"
 
-    async def act(self, dispatcher, tracker, domain, svc):
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                  svc: Services) -> Events:
         who = identify(tracker)
         current = await blocking(current_assessment, svc.uow_factory(), customer_id=who.customer_id,
                                  conversation_id=tracker.sender_id, now=svc.clock())
@@ -93,14 +97,15 @@ class RecommendProducts(AdvisorAction):
     def name(self) -> str:
         return "action_recommend_products"
 
-    async def act(self, dispatcher, tracker, domain, svc):
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                  svc: Services) -> Events:
         who = identify(tracker)
         # label_check: a customer with a persona label may see their label-check arm's product (both
         # arms are always within their level); the shown events say which persona and arm.
         outcome = await blocking(recommend_and_record, svc.uow_factory(), svc.catalog,
                                  customer_id=who.customer_id, conversation_id=tracker.sender_id,
                                  now=svc.clock(), label_check=True)
-        if not outcome.has_valid_assessment:
+        if outcome.assessment is None or not outcome.has_valid_assessment:
             reason = outcome.assessment.validity.reason if outcome.assessment else None
             dispatcher.utter_message(text=_no_assessment_text(reason), buttons=OFFER_QUESTIONNAIRE)
             if outcome.recommendations:
@@ -124,7 +129,8 @@ class RecommendProducts(AdvisorAction):
                      "Ask me about any of them, or say \"talk to a person\" to speak with an advisor.")
         dispatcher.utter_message(text="\n".join(lines))
         for offer in offers:
-            dispatcher.utter_message(text=f"You may also qualify for the {offer.product.name}. " + " ".join(offer.reasons))
+            reasons = " ".join(offer.reasons)
+            dispatcher.utter_message(text=f"You may also qualify for the {offer.product.name}. {reasons}")
         await record_offer_event(record_offers_shown, svc, tracker, customer_id=who.customer_id,
                                  product_ids=[r.product.id for r in outcome.recommendations],
                                  level=RiskLevel.parse(level), label=outcome.label)
@@ -135,7 +141,8 @@ class RequestProduct(AdvisorAction):
     def name(self) -> str:
         return "action_request_product"
 
-    async def act(self, dispatcher, tracker, domain, svc):
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                  svc: Services) -> Events:
         product_id = tracker.get_slot("product")
         if not product_id or product_id not in svc.catalog:
             dispatcher.utter_message(text="Which product do you mean? You can ask me for suitable products "
@@ -189,7 +196,8 @@ class ConfirmProductRequest(AdvisorAction):
     def name(self) -> str:
         return "action_confirm_product_request"
 
-    async def act(self, dispatcher, tracker, domain, svc):
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                  svc: Services) -> Events:
         product_id = tracker.get_slot("pending_product")
         who = identify(tracker)
         text = (tracker.latest_message or {}).get("text") or "/affirm"
@@ -205,7 +213,9 @@ class ConfirmProductRequest(AdvisorAction):
             dispatcher.utter_message(text=decision.message)
             return cleared
         if decision.outcome is RequestOutcome.NEEDS_HUMAN_REVIEW:  # the customer has turned 65 since the warning
-            dispatcher.utter_message(text=decision.message + " Please ask for it again, and I'll pass it to an advisor.")
+            dispatcher.utter_message(
+                text=decision.message + " Please ask for it again, and I'll pass it to an advisor."
+            )
             return cleared
         if decision.outcome is RequestOutcome.WITHIN_LEVEL:
             dispatcher.utter_message(text=f"{decision.message} No special confirmation is needed; an advisor or "
@@ -224,7 +234,8 @@ class DeclineProductRequest(AdvisorAction):
     def name(self) -> str:
         return "action_decline_product_request"
 
-    async def act(self, dispatcher, tracker, domain, svc):
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                  svc: Services) -> Events:
         dispatcher.utter_message(text="Understood - nothing has been bought. Would you like to see products "
                                       "that suit your level instead?",
                                  buttons=buttons(("Show suitable products", "/ask_recommendation")))
@@ -235,7 +246,8 @@ class ExplainDepositPlus(AdvisorAction):
     def name(self) -> str:
         return "action_explain_deposit_plus"
 
-    async def act(self, dispatcher, tracker, domain, svc):
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                  svc: Services) -> Events:
         rates = svc.catalog.rates
         product = svc.catalog.get("deposit_plus")
         dispatcher.utter_message(

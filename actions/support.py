@@ -6,8 +6,10 @@ from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import AdvisorAction, blocking, buttons, identify
+from actions.base import AdvisorAction, DomainDict, Events, blocking, buttons, identify
+from actions.wiring import Services
 from advisor_core.domain.sessions import CARRY_OVER_SLOTS, carried_over  # noqa: F401 (tests read it here)
 from advisor_core.services.assessments import current_assessment
 from advisor_core.services.handoffs import open_ticket
@@ -22,7 +24,8 @@ class SessionStart(AdvisorAction):
     def name(self) -> str:
         return "action_session_start"
 
-    async def act(self, dispatcher, tracker, domain, svc):
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                  svc: Services) -> Events:
         events: list[dict[str, Any]] = [SessionStarted()]
         events += [SlotSet(slot, value) for slot, value in carried_over(tracker.current_slot_values()).items()]
         events.append(ActionExecuted("action_listen"))
@@ -33,7 +36,8 @@ class Greet(AdvisorAction):
     def name(self) -> str:
         return "action_greet"
 
-    async def act(self, dispatcher, tracker, domain, svc):
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                  svc: Services) -> Events:
         who = identify(tracker)
         events: list[dict[str, Any]] = [SlotSet("user_role", who.role if who.verified else "anonymous"),
                                         SlotSet("customer_id", who.customer_id)]
@@ -85,7 +89,8 @@ class RephraseOrHandoff(AdvisorAction):
     def name(self) -> str:
         return "action_rephrase_or_handoff"
 
-    async def act(self, dispatcher, tracker, domain, svc):
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                  svc: Services) -> Events:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         revert = [] if intent == "nlu_fallback" else [UserUtteranceReverted()]
         if _previous_turn_fell_back(tracker):
@@ -123,7 +128,8 @@ class RequestHuman(AdvisorAction):
     def name(self) -> str:
         return "action_request_human"
 
-    async def act(self, dispatcher, tracker, domain, svc):
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                  svc: Services) -> Events:
         who = identify(tracker)
         current = await blocking(current_assessment, svc.uow_factory(), customer_id=who.customer_id,
                                  conversation_id=tracker.sender_id, now=svc.clock())

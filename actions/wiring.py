@@ -29,7 +29,7 @@ _lock = threading.Lock()
 
 
 def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _build() -> Services:

@@ -7,6 +7,7 @@
     campaigns         count customers fitting each campaign and export CSV lists
     report --out DIR  customer analytics: HTML report with charts and the CSVs behind them
     check-config      refuse settings the servers must not start with (a short ADVISOR_JWT_SECRET)
+    token             sign a demo auth_token: --customer ID or --advisor NAME [--minutes N]
 """
 
 from __future__ import annotations
@@ -89,7 +90,8 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
     from advisor_core.adapters.datafiles import default_catalog
     from advisor_core.domain.levels import RiskLevel
-    from advisor_core.domain.recommendation import Audience, CustomerContext, recommend
+    from advisor_core.domain.products import Audience
+    from advisor_core.domain.recommendation import CustomerContext, recommend
 
     ctx = CustomerContext(
         level=RiskLevel.parse(args.level) if args.level else None,
@@ -165,7 +167,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from advisor_core.analytics.rules import default_rules
 
     today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
-    now = dt.datetime.combine(today, dt.time(23, 59, 59), tzinfo=dt.timezone.utc)
+    now = dt.datetime.combine(today, dt.time(23, 59, 59), tzinfo=dt.UTC)
     book, offers, source = _report_book(args, today)
     events = None
     if args.events:
@@ -200,6 +202,41 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
     load_settings()
     print("configuration ok")
+    return 0
+
+
+MAX_TOKEN_MINUTES = 24 * 60  # a demo token lives a day at most
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    """Print a signed auth_token for a demo (the bank's login service signs the real ones).
+
+    Only the token goes to stdout, so ``TOKEN=$(python -m advisor_core token --customer C000123)``
+    works; what it is for goes to stderr. The secret is ADVISOR_JWT_SECRET, as the servers read it.
+    """
+    import os
+
+    from advisor_core.identity import SECRET_VARIABLE, check_secret, issue_token
+
+    secret = os.environ.get(SECRET_VARIABLE, "")
+    if not secret:
+        print(f"error: {SECRET_VARIABLE} is not set: a token signed with anything else would not verify "
+              "on the servers. Export the servers' secret first.", file=sys.stderr)
+        return 2
+    check_secret(secret)  # a secret the servers would refuse signs nothing either
+    role, subject = ("customer", args.customer) if args.customer is not None else ("advisor", args.advisor)
+    subject = subject.strip()
+    if not subject:
+        print(f"error: the {role} id must not be empty", file=sys.stderr)
+        return 2
+    if not 1 <= args.minutes <= MAX_TOKEN_MINUTES:
+        print(f"error: --minutes must be from 1 to {MAX_TOKEN_MINUTES}", file=sys.stderr)
+        return 2
+    now = dt.datetime.now(dt.UTC)
+    token = issue_token(subject, role, secret, expires_in=dt.timedelta(minutes=args.minutes), now=now)
+    expires = now + dt.timedelta(minutes=args.minutes)
+    print(f"{role} {subject}, valid {args.minutes} minutes (until {expires:%Y-%m-%d %H:%M} UTC)", file=sys.stderr)
+    print(token)
     return 0
 
 
@@ -245,6 +282,13 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--no-progress", action="store_true", help="no progress bar")
     rep.set_defaults(fn=cmd_report)
     sub.add_parser("check-config", help="refuse a short ADVISOR_JWT_SECRET").set_defaults(fn=cmd_check_config)
+    tok = sub.add_parser("token", help="sign a demo auth_token with $ADVISOR_JWT_SECRET")
+    who = tok.add_mutually_exclusive_group(required=True)
+    who.add_argument("--customer", metavar="ID", help="a customer id, e.g. C000123")
+    who.add_argument("--advisor", metavar="NAME", help="an advisor's id or name")
+    tok.add_argument("--minutes", type=int, default=60,
+                     help=f"how long it is valid (1-{MAX_TOKEN_MINUTES}, default 60)")
+    tok.set_defaults(fn=cmd_token)
     return parser
 
 

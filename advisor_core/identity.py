@@ -10,8 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import jwt
+
+if TYPE_CHECKING:
+    from jwt.types import Options
 
 from advisor_core.errors import WeakSecretError
 
@@ -21,7 +25,7 @@ SECRET_VARIABLE = "ADVISOR_JWT_SECRET"
 MIN_SECRET_BYTES = 32  # HS256 keys must be at least the hash's size, 256 bits (RFC 7518, section 3.2)
 
 
-class IdentityStatus(str, enum.Enum):
+class IdentityStatus(enum.StrEnum):
     VERIFIED = "verified"
     NO_TOKEN = "no_token"
     EXPIRED = "expired"
@@ -83,14 +87,14 @@ def verify_token(token: object, secret: str | None, *, now: dt.datetime | None =
         return Identity(IdentityStatus.NOT_CONFIGURED)
     if not isinstance(token, str):
         return Identity(IdentityStatus.INVALID)
-    options = {"require": ["sub", "role", "exp"]}
+    options: Options = {"require": ["sub", "role", "exp"]}
     try:
         if now is None:
             claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options=options)
         else:
-            claims = jwt.decode(token, secret, algorithms=[ALGORITHM],
-                                options={**options, "verify_exp": False})
-            if dt.datetime.fromtimestamp(int(claims["exp"]), dt.timezone.utc) <= now:
+            unexpired: Options = {**options, "verify_exp": False}  # checked against `now` below
+            claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options=unexpired)
+            if dt.datetime.fromtimestamp(int(claims["exp"]), dt.UTC) <= now:
                 return Identity(IdentityStatus.EXPIRED)
     except jwt.ExpiredSignatureError:
         return Identity(IdentityStatus.EXPIRED)
@@ -104,9 +108,9 @@ def verify_token(token: object, secret: str | None, *, now: dt.datetime | None =
 
 def issue_token(subject: str, role: str, secret: str, *, expires_in: dt.timedelta = dt.timedelta(hours=1),
                 now: dt.datetime | None = None) -> str:
-    """Sign a token (for tests, demos and the bank's login service)."""
+    """Sign a token: `python -m advisor_core token` (demos) and the tests; the bank's login service signs real ones."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}")
-    issued = now or dt.datetime.now(dt.timezone.utc)
+    issued = now or dt.datetime.now(dt.UTC)
     return jwt.encode({"sub": subject, "role": role, "exp": int((issued + expires_in).timestamp())},
                       secret, algorithm=ALGORITHM)

@@ -35,8 +35,8 @@ import asyncio
 import contextvars
 import logging
 import os
-from collections.abc import Mapping
-from typing import Any, Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def cache_action_response_validator() -> None:
                           f"{DOCS_BASE_URL}/custom-actions")  # what Rasa's own method appends
         raise error
 
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = _validate_action_result
 
 
 def cache_event_type_lookup() -> None:
@@ -87,7 +87,7 @@ def cache_event_type_lookup() -> None:
                 known[type_name] = cls
         return cls
 
-    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]
+    Event.resolve_by_type = staticmethod(resolve_by_type)
 
 
 def parse_intent_payloads_directly() -> None:
@@ -116,7 +116,7 @@ def parse_intent_payloads_directly() -> None:
         return through_pipeline(self, message, tracker, only_output_properties)
 
     _parse_message_with_graph.through_pipeline = through_pipeline  # type: ignore[attr-defined]
-    MessageProcessor._parse_message_with_graph = _parse_message_with_graph  # type: ignore[method-assign]
+    MessageProcessor._parse_message_with_graph = _parse_message_with_graph
 
 
 # Below the 5 s after which Sanic (the action server) closes an idle connection, so that a request
@@ -185,7 +185,7 @@ def reuse_http_connections() -> None:
             logger.debug("closed %d kept HTTP connection pools", closed)
 
     close_resources_and_connection_pools.unpatched = close_resources  # type: ignore[attr-defined]
-    EndpointConfig.session = session  # type: ignore[method-assign]
+    EndpointConfig.session = session
     rasa.core.run.close_resources = close_resources_and_connection_pools
 
 
@@ -268,8 +268,8 @@ def bound_action_calls() -> None:
     run_within_time_bound.seconds = seconds  # type: ignore[attr-defined]
     run_within_time_bound.unbounded = run  # type: ignore[attr-defined]
     handle_message_with_its_own_action_record.unrecorded = handle_message  # type: ignore[attr-defined]
-    RemoteAction.run = run_within_time_bound  # type: ignore[method-assign]
-    MessageProcessor.handle_message = handle_message_with_its_own_action_record  # type: ignore[method-assign]
+    RemoteAction.run = run_within_time_bound
+    MessageProcessor.handle_message = handle_message_with_its_own_action_record
 
 
 PATCHES = (cache_action_response_validator, cache_event_type_lookup, parse_intent_payloads_directly,

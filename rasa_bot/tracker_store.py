@@ -26,7 +26,8 @@ builds them `CONCURRENTLY`. A store that finds them missing logs a warning and w
 It relies on private parts of Rasa's `SQLTrackerStore` (`_additional_events`, `_stream_new_events`,
 `session_scope`, `SQLEvent`, `engine`, `sessionmaker`), so, like rasa_bot/rasa_patches.py, it only
 does any of this on the Rasa version it was written against (`PATCHED_RASA_VERSION`); on another
-it logs a warning and is exactly Rasa's `SQLTrackerStore` (see docs/rasa-patches.md). On SQLite (the embedded profile) the journal is WAL with `synchronous=NORMAL`:
+it logs a warning and is exactly Rasa's `SQLTrackerStore` (see docs/rasa-patches.md). On SQLite
+(the embedded profile) the journal is WAL with `synchronous=NORMAL`:
 Rasa's SQL calls are synchronous, so each commit's fsync stalled every conversation of the
 process; a crashed process still loses nothing, a power cut at most the last transcript lines.
 Its connections are pooled instead of opened and closed for every load and save.
@@ -39,9 +40,8 @@ import logging
 from collections import deque
 from typing import Any
 
-import sqlalchemy as sa
-
 import rasa
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME, REQUESTED_SLOT
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet
@@ -148,6 +148,7 @@ def is_supported_rasa() -> bool:
 
 
 class BoundedSQLTrackerStore(SQLTrackerStore):
+    engine: sa.engine.Engine  # Rasa's engine; on a SQLite file, replaced by a pooled one
     def __init__(self, *args: Any, max_session_events: int = DEFAULT_MAX_SESSION_EVENTS, **kwargs: Any) -> None:
         max_session_events = int(max_session_events)
         if max_session_events < 20:

@@ -34,6 +34,16 @@ ensure_web_widget() {
   (cd web && npm ci --no-audit --no-fund --loglevel=error)
 }
 
+# In CI when CI is set to anything but empty, 0, false or no (any case) - as tests/ci.py decides it.
+in_ci() {
+  local value
+  value="$(printf '%s' "${CI:-}" | tr '[:upper:]' '[:lower:]' | tr -d '[:space:]')"
+  case "$value" in
+    ""|0|false|no) return 1 ;;
+    *) return 0 ;;
+  esac
+}
+
 RASA=(uv run --frozen --no-sync rasa)
 PY=(uv run --frozen --no-sync python)
 

@@ -338,7 +338,7 @@ def plan_outcome(slot: str, text: str) -> Outcome:
                       active_loop={"name": "education_plan_form"}, latest_action_name=None)
     dispatcher = CollectingDispatcher()
     result = getattr(ValidateEducationPlanForm(), f"validate_{slot}")(text, dispatcher, tracker, {})
-    if inspect.isawaitable(result):
+    if inspect.iscoroutine(result):
         result = asyncio.run(result)
     for name in PLAN_SLOTS:
         if (result or {}).get(name) is not None:
@@ -413,13 +413,13 @@ def judge(questionnaire: Any, entry: dict[str, Any], outcome: Outcome) -> Verdic
     want_slot = entry.get("expect_slot", slot)
     if outcome.kind == "value":
         right = _same(outcome.value, expected) and (outcome.slot or slot) == want_slot
-        safest = risk_weight(questionnaire, slot, expected)
-        risky = safest is not None and _risk_above(questionnaire, slot, outcome.value, safest)
+        expected_weight = risk_weight(questionnaire, slot, expected)
+        risky = expected_weight is not None and _risk_above(questionnaire, slot, outcome.value, expected_weight)
         return Verdict(understood=right, riskier=risky)
     if outcome.kind == "ask":
-        asked = [str(c) for c in outcome.candidates]
-        hit = any(_same(c, expected) for c in asked) if not isinstance(expected, list) else False
-        return Verdict(understood=hit and set(asked) != all_options, clarified=hit)
+        offered = [str(c) for c in outcome.candidates]
+        hit = any(_same(c, expected) for c in offered) if not isinstance(expected, list) else False
+        return Verdict(understood=hit and set(offered) != all_options, clarified=hit)
     return Verdict(understood=False)
 
 

@@ -204,7 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = engine.url.render_as_string(hide_password=True)
         check_tracker_database(engine)
         cutoff = time.time() - days * 86400
-        cutoff_text = dt.datetime.fromtimestamp(cutoff, dt.timezone.utc).isoformat(timespec="seconds")
+        cutoff_text = dt.datetime.fromtimestamp(cutoff, dt.UTC).isoformat(timespec="seconds")
         if args.dry_run:
             events, senders = count_expired(engine, cutoff)
             print(f"retention: dry run: would delete {events} events of {senders} conversations older than "

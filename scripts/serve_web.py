@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (WEB_ROOT / WIDGET_BUNDLE).is_file():
         print(f"warning: {INSTALL_HINT}; the page will say so until then", file=sys.stderr)
     server = make_server(args.host, args.port)
-    host, port = server.server_address[:2]
+    host, port = server.socket.getsockname()[:2]
     shown = "localhost" if host in ("127.0.0.1", "::1", "localhost") else host
     # Open it as http://localhost:PORT: that is the origin Rasa's --cors allows (scripts/start.sh).
     print(f"Serving {WEB_ROOT} at http://{shown}:{port}/?socket=http://localhost:5005 (Ctrl-C stops)",

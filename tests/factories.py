@@ -1,4 +1,4 @@
-"""Answer-set builders shared by the unit tests.
+"""Answer-set builders shared by the tests (unit, integration, action and end-to-end tests).
 
 The questionnaire's points are written out here *from the spec* (KYC and suitability spec v1.1,
 section 1; every rule with its source is in ``docs/suitability-rules.md``), independently of the YAML data file,
@@ -18,6 +18,13 @@ Builders
     months reserve and no debt, age 40 (31-50 -> 6 points), derivatives, more than 15 trades,
     both knowledge answers correct, horizon over 10 years, strong growth, can bear more than 30%,
     buy more, all in B; goals "wealth_growth". Total 100 -> C5, and no cap fires.
+
+``middle_answers(**overrides)``
+    A middle-of-the-road customer: one stable wage, 100k-500k, 10-30% invested, 3-6 months reserve
+    and a mortgage, age 40, equities, 1-5 trades, both knowledge answers correct, 5-10 years, income,
+    up to 15% loss, hold, half and half; goals "retirement". Capacity 21, experience 14, willingness
+    30: total 65 -> C4, no cap, no contradiction. With overrides (same keys as ``answers``), the
+    one place the tests' everyday answer sets come from: each test names only what it changes.
 
 ``answers(**overrides)``
     ``aggressive_answers()`` with some answers replaced. Keys may be item keys
@@ -137,14 +144,23 @@ def _slot_for(name: str) -> str:
     raise KeyError(f"no questionnaire item or slot called {name!r}")
 
 
-def conservative_answers() -> dict[str, Any]:
+def _in_order(answer_set: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """The answer set with ``overrides`` applied, slots in the order the questionnaire asks them
+    (end-to-end tests send the answers in this order)."""
+    changed = dict(answer_set)
+    for name, value in overrides.items():
+        changed[_slot_for(name)] = value
+    return {slot: changed[slot] for slot in SPEC_SLOT_ORDER}
+
+
+def conservative_answers(**overrides: Any) -> dict[str, Any]:
     """The fewest points everywhere (see the module docstring): total 0, level C1."""
     result: dict[str, Any] = {SLOT[key]: opts[0][0] for key, _, opts in SPEC_OPTION_ITEMS}
     result["kyc_age"] = 67
     result["kyc_knowledge_bonds"] = "dont_know"
     result["kyc_knowledge_diversification"] = "dont_know"
     result["kyc_goals"] = ["none"]
-    return result
+    return _in_order(result, overrides)
 
 
 def aggressive_answers() -> dict[str, Any]:
@@ -154,15 +170,25 @@ def aggressive_answers() -> dict[str, Any]:
     result["kyc_knowledge_bonds"] = "falls"
     result["kyc_knowledge_diversification"] = "one_stock"
     result["kyc_goals"] = ["wealth_growth"]
-    return result
+    return _in_order(result, {})
 
 
 def answers(**overrides: Any) -> dict[str, Any]:
     """``aggressive_answers()`` with overrides by item key, slot name or ``goals``."""
-    result = aggressive_answers()
-    for name, value in overrides.items():
-        result[_slot_for(name)] = value
-    return result
+    return _in_order(aggressive_answers(), overrides)
+
+
+def middle_answers(**overrides: Any) -> dict[str, Any]:
+    """A middle-of-the-road customer (see the module docstring): total 65, level C4, no cap,
+    with overrides by item key, slot name or ``goals``."""
+    middle: dict[str, Any] = {
+        "kyc_income_source": "one_stable_wage", "kyc_investable_assets": "100k_500k", "kyc_asset_share": "10_30",
+        "kyc_liquidity_reserve": "3_6m_mortgage_only", "kyc_age": 40, "kyc_experience": "equities",
+        "kyc_trade_frequency": "1_5", "kyc_knowledge_bonds": "falls", "kyc_knowledge_diversification": "one_stock",
+        "kyc_horizon": "5_10y", "kyc_objective": "income", "kyc_loss_tolerance": "le_15",
+        "kyc_drawdown_reaction": "hold", "kyc_return_tradeoff": "half", "kyc_goals": ["retirement"],
+    }
+    return _in_order(middle, overrides)
 
 
 def spec_points(answer_set: dict[str, Any]) -> dict[str, int]:
@@ -191,7 +217,7 @@ def _capacity_combos() -> dict[int, dict[str, Any]]:
             continue
         for age_pts, age in _CAP_AGES.items():
             total = sum(p for _, p in choice) + age_pts
-            found.setdefault(total, {**{SLOT[k]: o for k, (o, _) in zip(keys, choice)}, "kyc_age": age})
+            found.setdefault(total, {**{SLOT[k]: o for k, (o, _) in zip(keys, choice, strict=True)}, "kyc_age": age})
     return found
 
 
@@ -213,7 +239,7 @@ def _experience_combos() -> dict[int, dict[str, Any]]:
 def _willingness_combos() -> dict[int, dict[str, Any]]:
     found: dict[int, dict[str, Any]] = {}
     for choice in itertools.product(*(SPEC_OPTION_ITEMS_BY_KEY[k] for k in WILLINGNESS_KEYS)):
-        picked = dict(zip(WILLINGNESS_KEYS, choice))
+        picked = dict(zip(WILLINGNESS_KEYS, choice, strict=True))
         if picked["horizon"][0] == "lt_1y" or picked["loss_tolerance"][0] == "none":
             continue                           # short horizon / lowest category
         if picked["loss_tolerance"][0] == "le_5" and (

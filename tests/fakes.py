@@ -12,8 +12,8 @@ used for many ``with`` blocks; committed data stays in the instance.
 from __future__ import annotations
 
 import copy
-import functools
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -269,7 +269,7 @@ class FakeUnitOfWork(AbstractUnitOfWork):
 # --------------------------------------------------------------------------- sample records
 # Small builders for tests; every field can be overridden by keyword.
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 T0 = dt.datetime(2024, 3, 1, 9, 30, tzinfo=UTC)
 
 

@@ -7,6 +7,7 @@ Every problem raises :class:`DataFileError` naming the file and the field, for e
 from __future__ import annotations
 
 import functools
+import itertools
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
@@ -14,12 +15,10 @@ from typing import Any
 
 import yaml
 
-from advisor_core.domain.levels import RiskLevel, RiskRating
-from advisor_core.domain.scoring import ADULT_AGE, MAX_AGE
 from advisor_core.domain.answer_parsing import Lexicon
 from advisor_core.domain.language import LANGUAGES, LanguageWords
+from advisor_core.domain.levels import RiskLevel, RiskRating
 from advisor_core.domain.products import Audience, Catalog, DepositRates, Liquidity, Product, ProductType
-from advisor_core.errors import DataFileError
 from advisor_core.domain.questionnaire import (
     DEFAULT_LANGUAGE,
     AgeBand,
@@ -37,6 +36,8 @@ from advisor_core.domain.questionnaire import (
     ScoreBand,
     Words,
 )
+from advisor_core.domain.scoring import ADULT_AGE, MAX_AGE
+from advisor_core.errors import DataFileError
 
 DATA_PACKAGE = "advisor_core.data"
 QUESTIONNAIRE_FILE = "questionnaire_v1.yaml"
@@ -243,7 +244,8 @@ def _item_reading(r: _Reader, raw: Any, field: str, options: tuple[Option, ...])
     if unknown:
         raise r.fail(field, f"unknown field(s) {', '.join(sorted(unknown))}")
     combine = r.choice(raw, "combine", field, Combine) if "combine" in raw else Combine.ASK
-    negated_option, negated_words = None, ()
+    negated_option: str | None = None
+    negated_words: Words = ()
     if "negated" in raw:
         negated = r.mapping(raw["negated"], f"{field}.negated")
         negated_option = r.text(negated, "option", f"{field}.negated")
@@ -315,7 +317,7 @@ def _options(r: _Reader, raw: Any, field: str, *, scored: bool) -> tuple[Option,
 
 def _numeric(r: _Reader, raw: dict[str, Any], field: str, option_ids: set[str]) -> NumericMapping:
     unit = r.choice(raw, "unit", field, NumericUnit)
-    bands = []
+    bands: list[NumericBand] = []
     entries = r.seq(raw.get("bands"), f"{field}.bands")
     for i, entry in enumerate(entries):
         sub = f"{field}.bands[{i}]"
@@ -350,7 +352,7 @@ def _age_bands(r: _Reader, raw: Any, field: str) -> tuple[AgeBand, ...]:
         entry = r.mapping(entry, sub)
         bands.append(AgeBand(r.integer(entry, "min", sub), r.integer(entry, "max", sub),
                              r.integer(entry, "points", sub)))
-    for before, after in zip(bands, bands[1:]):
+    for before, after in itertools.pairwise(bands):
         if after.min != before.max + 1:
             raise r.fail(field, "age bands must be contiguous")
     if bands[0].min != ADULT_AGE or bands[-1].max != MAX_AGE:
@@ -490,8 +492,23 @@ def load_lexicon(path: Path | str) -> Lexicon:
         units=kinds("units", ("percent", "months", "years", "weeks", "days", "decades", "times", "currency")),
         short_message=short_message,
         vague=tuple(vague),
-        **lists,
-        **tables,
+        negations=lists["negations"],
+        not_negations=lists["not_negations"],
+        clause_breaks=lists["clause_breaks"],
+        range_joiners=lists["range_joiners"],
+        range_openers=lists["range_openers"],
+        single=lists["single"],
+        every=lists["every"],
+        question_starts=lists["question_starts"],
+        digressions=lists["digressions"],
+        short_digressions=lists["short_digressions"],
+        age_words=lists["age_words"],
+        asking_words=lists["asking_words"],
+        scales=tables["scales"],
+        fractions=tables["fractions"],
+        counts=tables["counts"],
+        periods=tables["periods"],
+        per_year=tables["per_year"],
     )
 
 

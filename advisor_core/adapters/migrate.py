@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -33,7 +34,7 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
-def _run(url: str, action, revision: str) -> None:  # noqa: ANN001
+def _run(url: str, action: Callable[[Config, str], None], revision: str) -> None:
     config = alembic_config(url)
     engine = make_engine(url)
     try:

@@ -19,6 +19,7 @@ Nothing here opens a connection or creates an engine.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -38,9 +39,10 @@ from sqlalchemy import (
     Text,
     event,
 )
-from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.orm import Mapper, ORMExecuteState, declarative_base, relationship
 from sqlalchemy.orm.attributes import get_history
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from advisor_core.errors import PersistenceError
 
@@ -65,18 +67,18 @@ class Money(TypeDecorator):
     impl = Numeric(MONEY_PRECISION, MONEY_SCALE)
     cache_ok = True
 
-    def load_dialect_impl(self, dialect):  # noqa: ANN001
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine:
         if dialect.name == "sqlite":
             # asdecimal=False: we convert ourselves (exactly, and without the SAWarning).
             return dialect.type_descriptor(Numeric(MONEY_PRECISION, MONEY_SCALE, asdecimal=False))
         return dialect.type_descriptor(Numeric(MONEY_PRECISION, MONEY_SCALE))
 
-    def process_bind_param(self, value: Any, dialect) -> Any:  # noqa: ANN001
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
         return to_money(value)
 
-    def process_result_value(self, value: Any, dialect) -> Decimal | None:  # noqa: ANN001
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
         if isinstance(value, float):
@@ -112,22 +114,22 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: Any, dialect) -> dt.datetime | None:  # noqa: ANN001
+    def process_bind_param(self, value: Any, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
-        value = to_utc(value)
+        utc = to_utc(value)
         if dialect.name == "sqlite":
-            return value.replace(tzinfo=None)
-        return value
+            return utc.replace(tzinfo=None)
+        return utc
 
-    def process_result_value(self, value: Any, dialect) -> dt.datetime | None:  # noqa: ANN001
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
-        if isinstance(value, str):  # raw text from SQLite, just in case
-            value = dt.datetime.fromisoformat(value)
-        if value.tzinfo is None or value.utcoffset() is None:
-            return value.replace(tzinfo=dt.timezone.utc)
-        return value.astimezone(dt.timezone.utc)
+        # Raw text from SQLite, just in case; otherwise the driver's datetime.
+        stored: dt.datetime = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+        if stored.tzinfo is None or stored.utcoffset() is None:
+            return stored.replace(tzinfo=dt.UTC)
+        return stored.astimezone(dt.UTC)
 
 
 def to_utc(value: Any) -> dt.datetime:
@@ -136,7 +138,7 @@ def to_utc(value: Any) -> dt.datetime:
         raise TypeError(f"expected a datetime, got {type(value).__name__}: {value!r}")
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"naive datetime {value!r}: timestamps must be timezone-aware (UTC)")
-    return value.astimezone(dt.timezone.utc)
+    return value.astimezone(dt.UTC)
 
 
 # Surrogate keys: BIGSERIAL on PostgreSQL, INTEGER PRIMARY KEY (rowid) on SQLite.
@@ -157,7 +159,8 @@ NAMING_CONVENTION = {
 }
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
-Base = declarative_base(metadata=metadata)
+# SQLAlchemy 1.4 has no types: the declarative base is a class made at run time.
+Base: Any = declarative_base(metadata=metadata)
 
 
 class CustomerRow(Base):
@@ -310,8 +313,8 @@ APPEND_ONLY_TABLES = frozenset(model.__tablename__ for model in APPEND_ONLY_MODE
 HANDOFF_UPDATABLE = frozenset({"status", "closed_at"})
 
 
-def _refuse(operation: str):
-    def listener(mapper, connection, target) -> None:  # noqa: ANN001
+def _refuse(operation: str) -> Callable[[Mapper, Connection, Any], None]:
+    def listener(mapper: Mapper, connection: Connection, target: Any) -> None:
         raise PersistenceError(
             f"{mapper.local_table.name} is append-only: {operation} refused"
         )
@@ -324,8 +327,7 @@ for _model in APPEND_ONLY_MODELS:
     event.listen(_model, "before_delete", _refuse("DELETE"))
 
 
-@event.listens_for(HandoffTicketRow, "before_update")
-def _handoff_only_close(mapper, connection, target) -> None:  # noqa: ANN001
+def _handoff_only_close(mapper: Mapper, connection: Connection, target: HandoffTicketRow) -> None:
     for attr in mapper.column_attrs:
         if attr.key not in HANDOFF_UPDATABLE and get_history(target, attr.key).has_changes():
             raise PersistenceError(f"handoff_tickets: {attr.key} cannot be changed (only closing is allowed)")
@@ -333,12 +335,15 @@ def _handoff_only_close(mapper, connection, target) -> None:  # noqa: ANN001
         raise PersistenceError("handoff_tickets: the only update allowed is closing a ticket")
 
 
-@event.listens_for(HandoffTicketRow, "before_delete")
-def _handoff_no_delete(mapper, connection, target) -> None:  # noqa: ANN001
+def _handoff_no_delete(mapper: Mapper, connection: Connection, target: HandoffTicketRow) -> None:
     raise PersistenceError("handoff_tickets: DELETE refused (close the ticket instead)")
 
 
-def _refuse_bulk_statements(orm_execute_state) -> None:  # noqa: ANN001
+event.listen(HandoffTicketRow, "before_update", _handoff_only_close)
+event.listen(HandoffTicketRow, "before_delete", _handoff_no_delete)
+
+
+def _refuse_bulk_statements(orm_execute_state: ORMExecuteState) -> None:
     """``do_orm_execute`` hook: refuse ``update()``/``delete()`` on append-only tables."""
     if not (orm_execute_state.is_update or orm_execute_state.is_delete):
         return

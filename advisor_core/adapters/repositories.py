@@ -443,7 +443,8 @@ class SqlAlchemyHandoffRepository(_SqlAlchemyRepository, AbstractHandoffReposito
 
     def _row(self, ticket_id: str) -> HandoffTicketRow | None:
         stmt = select(HandoffTicketRow).where(HandoffTicketRow.ticket_id == ticket_id)
-        return self.session.execute(stmt).scalars().first()
+        row: HandoffTicketRow | None = self.session.execute(stmt).scalars().first()
+        return row
 
     @translate_errors
     def list_open(self) -> list[HandoffTicket]:
@@ -466,7 +467,7 @@ class SqlAlchemyHandoffRepository(_SqlAlchemyRepository, AbstractHandoffReposito
             raise PersistenceError(f"no handoff ticket {ticket_id!r}")
         if row.status != "closed":
             row.status = "closed"
-            row.closed_at = dt.datetime.now(dt.timezone.utc)
+            row.closed_at = dt.datetime.now(dt.UTC)
             self.session.flush()
         return _ticket_record(row)
 

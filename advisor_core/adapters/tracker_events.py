@@ -18,7 +18,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from advisor_core.errors import PersistenceError
 
 
-def iter_tracker_events(url: str, since: float | None = None, batch: int = 5000) -> Iterator[tuple[str, dict[str, Any]]]:
+def iter_tracker_events(
+    url: str, since: float | None = None, batch: int = 5000
+) -> Iterator[tuple[str, dict[str, Any]]]:
     """(sender_id, event dict) for every stored event, oldest first."""
     engine = create_engine(url, future=True)
     query = "SELECT sender_id, data FROM events"

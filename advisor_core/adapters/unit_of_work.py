@@ -37,7 +37,7 @@ __all__ = ["make_engine", "make_session_factory", "SqlAlchemyUnitOfWork"]
 
 def _sqlite_file(url: Any) -> str | None:
     """The file path of a file-based SQLite URL, else ``None``."""
-    database = url.database
+    database: str | None = url.database
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
     if url.query.get("mode") == "memory":
@@ -96,7 +96,7 @@ def make_session_factory(url: str | Engine, **engine_kwargs: Any) -> sessionmake
     engine = url if isinstance(url, Engine) else make_engine(url, **engine_kwargs)
     factory = sessionmaker(bind=engine, future=True, expire_on_commit=False)
     install_append_only_guard(factory)
-    factory.advisor_guarded = True  # type: ignore[attr-defined]
+    factory.advisor_guarded = True  # read by SqlAlchemyUnitOfWork: this factory refuses bulk UPDATE/DELETE
     return factory
 
 

@@ -146,13 +146,13 @@ def run_dask(book_dir: Path, today: dt.date, catalog: Catalog, rules: AnalyticsR
 
 
 def _gather(client: Any, futures: list[Any], progress: Callable[[int], None] | None) -> list[Any]:
-    if progress is None:
-        return client.gather(futures)
-    from distributed import as_completed
+    if progress is not None:
+        from distributed import as_completed
 
-    for _ in as_completed(futures):
-        progress(1)
-    return client.gather(futures)
+        for _ in as_completed(futures):
+            progress(1)
+    results: list[Any] = client.gather(futures)
+    return results
 
 
 def write_events_parquet(events: pd.DataFrame, directory: Path, partitions: int) -> list[Path]:
@@ -204,10 +204,13 @@ def _patch_distributed_for_python_311() -> None:
     async def wait(fs: Any, *args: Any, **kwargs: Any) -> Any:
         return await original([asyncio.ensure_future(f) for f in fs], *args, **kwargs)
 
-    proxy = types.SimpleNamespace(**{name: getattr(asyncio, name) for name in dir(asyncio) if not name.startswith("__")})
+    proxy = types.SimpleNamespace(
+        **{name: getattr(asyncio, name) for name in dir(asyncio) if not name.startswith("__")}
+    )
     proxy.wait = wait
-    spec.asyncio = proxy
-    spec._advisor_wait_patched = True
+    patched: Any = spec  # the module's global `asyncio` is replaced at run time
+    patched.asyncio = proxy
+    patched._advisor_wait_patched = True
 
 
 @contextlib.contextmanager

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from advisor_core.analytics.demo_book import DEMO_SEED, DEMO_TODAY, PRODUCT_IDS
@@ -70,7 +72,7 @@ def book_from_customers(customers: Sequence[Customer], seed: int = DEMO_SEED,
         "mortgage_start": pd.to_datetime(pd.Series([c.mortgage_start for c in customers], dtype="object")),
         "monthly_transactions": np.array([c.monthly_transactions for c in customers], dtype=np.int32),
     })
-    for column, values in zip(HOLDING_COLUMNS, holdings.T):
+    for column, values in zip(HOLDING_COLUMNS, holdings.T, strict=True):
         base[column] = values
     return _add_behaviour(base, np.random.default_rng([seed, 1]), today)
 
@@ -127,12 +129,12 @@ def synthetic_book(n_customers: int, seed: int = DEMO_SEED, today: dt.date | Non
         "mortgage_start": pd.to_datetime(mortgage),
         "monthly_transactions": transactions,
     })
-    for column, values in zip(HOLDING_COLUMNS, amounts.T):
+    for column, values in zip(HOLDING_COLUMNS, amounts.T, strict=True):
         base[column] = values
     return _add_behaviour(base, rng, today)
 
 
-def _days_before(today: dt.date, days: np.ndarray) -> np.ndarray:
+def _days_before(today: dt.date, days: npt.NDArray[Any]) -> npt.NDArray[np.datetime64]:
     return (np.datetime64(today, "D") - days.astype("timedelta64[D]")).astype("datetime64[ns]")
 
 
@@ -168,7 +170,8 @@ def _add_behaviour(base: pd.DataFrame, rng: np.random.Generator, today: dt.date)
 
     travel = np.select([occupation == "business_owner", occupation == "professional", occupation == "student"],
                        [3.0, 2.0, 0.4], 1.0)
-    flights = np.minimum(rng.poisson(0.9 * np.exp(0.7 * wealth_z) * travel * rng.gamma(0.8, 1.25, n)), 60).astype(np.int32)
+    flights_mean = 0.9 * np.exp(0.7 * wealth_z) * travel * rng.gamma(0.8, 1.25, n)
+    flights = np.minimum(rng.poisson(flights_mean), 60).astype(np.int32)
     has_mortgage = base["mortgage_start"].notna().to_numpy()
     credit = (640 + 45 * wealth_z + 25 * has_mortgage + 1.2 * np.minimum(tenure / 365, 20)
               - 60 * dormant + rng.normal(0, 55, n))
@@ -237,7 +240,8 @@ def _add_behaviour(base: pd.DataFrame, rng: np.random.Generator, today: dt.date)
     return book[list(BOOK_COLUMNS)]
 
 
-def _occupation(rng: np.random.Generator, age: np.ndarray, wealth_z: np.ndarray) -> np.ndarray:
+def _occupation(rng: np.random.Generator, age: npt.NDArray[Any],
+                wealth_z: npt.NDArray[np.float64]) -> npt.NDArray[np.str_]:
     n = len(age)
     working = np.array(["salaried", "civil_servant", "professional", "self_employed", "business_owner",
                         "manual_worker"])

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from advisor_core.analytics.rules import CAMPAIGN_RULES, AnalyticsRules, default_rules
@@ -68,7 +69,7 @@ def offered_products(catalog: Catalog, rules: AnalyticsRules) -> dict[str, Offer
     return found
 
 
-def valid_level(book: pd.DataFrame, today: dt.date) -> np.ndarray:
+def valid_level(book: pd.DataFrame, today: dt.date) -> npt.NDArray[np.int8]:
     """The level of a valid assessment (1-5), or 0: none, older than 12 months, or an age
     threshold (65, 70) crossed since it was taken."""
     level = book["risk_level"].to_numpy().astype(np.int8)
@@ -82,7 +83,7 @@ def valid_level(book: pd.DataFrame, today: dt.date) -> np.ndarray:
     return np.where((level > 0) & fresh & ~crossed, level, 0).astype(np.int8)
 
 
-def may_offer(book: pd.DataFrame, product: OfferedProduct, level: np.ndarray) -> np.ndarray:
+def may_offer(book: pd.DataFrame, product: OfferedProduct, level: npt.NDArray[np.int8]) -> npt.NDArray[np.bool_]:
     """Whether ``product`` may be listed for each customer, given their valid ``level`` (0 = none)."""
     n = len(book)
     if not product.risk_bearing:
@@ -109,7 +110,8 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def rule_masks(book: pd.DataFrame, today: dt.date, catalog: Catalog, rules: AnalyticsRules) -> dict[str, np.ndarray]:
+def rule_masks(book: pd.DataFrame, today: dt.date, catalog: Catalog,
+               rules: AnalyticsRules) -> dict[str, npt.NDArray[np.bool_]]:
     """Each campaign's rule alone (before the level gate and what is held), one bool per customer."""
     c = rules.campaigns
     demand_cents = np.round(book["demand_balance"].to_numpy() * 100)

@@ -88,7 +88,7 @@ def generate_demo_book(
     holdings = _draw_holdings(rng, frame)
 
     customers: list[Customer] = []
-    for row, held in zip(frame.itertuples(index=False), holdings):
+    for row, held in zip(frame.itertuples(index=False), holdings, strict=True):
         customers.append(
             Customer(
                 customer_id=row.customer_id,
@@ -247,7 +247,7 @@ def _draw_book(rng: np.random.Generator, n: int, today: dt.date) -> pd.DataFrame
     return pd.DataFrame(
         {
             "customer_id": [f"C{i + 1:06d}" for i in range(n)],
-            "display_name": [f"{_FIRST_NAMES[f]} {_LAST_NAMES[s]}" for f, s in zip(first, last)],
+            "display_name": [f"{_FIRST_NAMES[f]} {_LAST_NAMES[s]}" for f, s in zip(first, last, strict=True)],
             "birth_date": birth_dates,
             "age": ages,
             "demand_cents": demand_cents,
@@ -289,7 +289,7 @@ def _draw_holdings(rng: np.random.Generator, frame: pd.DataFrame) -> list[tuple[
         amounts = np.floor(budget * split).astype(np.int64)
         held = tuple(
             Holding(product_id=PRODUCT_IDS[int(p)], amount=_money(int(a)))
-            for p, a in sorted(zip(chosen, amounts), key=lambda pa: int(pa[0]))
+            for p, a in sorted(zip(chosen, amounts, strict=True), key=lambda pa: int(pa[0]))
             if a > 0
         )
         result.append(held)

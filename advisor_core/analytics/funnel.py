@@ -121,20 +121,22 @@ def _per_conversation(events: pd.DataFrame) -> pd.DataFrame:
     action = events["event"] == "action"
     first_channel = events[user & (events["channel"] != "")].groupby("conversation")["channel"].first()
     started = events[(events["event"] == "active_loop") & (events["name"] == KYC_FORM)].groupby("conversation").size()
+    conversation = events["conversation"]
     per = pd.DataFrame({
         "day": pd.to_datetime(g["timestamp"].min(), unit="s", utc=True).dt.strftime("%Y-%m-%d"),
         "channel": first_channel,
-        "user_messages": user.groupby(events["conversation"]).sum(),
+        "user_messages": user.groupby(conversation).sum(),
         "questionnaire_started": started > 0,
-        "questionnaire_completed": (action & (events["name"] == COMPLETED_ACTION)).groupby(events["conversation"]).any(),
-        "classroom_questions": (user & (events["intent"] == FAQ_INTENT)).groupby(events["conversation"]).sum(),
-        "fallbacks": (action & events["name"].isin(FALLBACK_ACTIONS)).groupby(events["conversation"]).sum(),
-        "handoffs": (action & (events["name"] == HANDOFF_ACTION)).groupby(events["conversation"]).sum(),
-        "recommendations_shown": (action & (events["name"] == RECOMMEND_ACTION)).groupby(events["conversation"]).sum(),
+        "questionnaire_completed": (action & (events["name"] == COMPLETED_ACTION)).groupby(conversation).any(),
+        "classroom_questions": (user & (events["intent"] == FAQ_INTENT)).groupby(conversation).sum(),
+        "fallbacks": (action & events["name"].isin(FALLBACK_ACTIONS)).groupby(conversation).sum(),
+        "handoffs": (action & (events["name"] == HANDOFF_ACTION)).groupby(conversation).sum(),
+        "recommendations_shown": (action & (events["name"] == RECOMMEND_ACTION)).groupby(conversation).sum(),
     })
     per["channel"] = per["channel"].fillna("unknown")
     per["questionnaire_started"] = per["questionnaire_started"].fillna(False).astype(bool)
-    asked = events[(events["event"] == "slot") & (events["slot_value"] != "")].groupby("conversation")["slot_value"].last()
+    slots = events[(events["event"] == "slot") & (events["slot_value"] != "")]
+    asked = slots.groupby("conversation")["slot_value"].last()
     per["last_question"] = asked.reindex(per.index).fillna("")
     per["conversations"] = 1
     return per
@@ -158,7 +160,9 @@ def funnel_counts(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.
     return counts, drops, topics
 
 
-def combine_counts(parts: Iterable[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def combine_counts(
+    parts: Iterable[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Add up :func:`funnel_counts` results of disjoint sets of conversations."""
     parts = list(parts)
     keys = (["day", "channel"], ["day", "channel", "question"], ["day", "channel", "topic"])

@@ -34,8 +34,9 @@ class CustomerInsight:
     segment_rules: tuple[str, ...]
 
 
-def customer_insight(customers: Sequence[Customer], customer_id: str, today: dt.date, *, catalog: Catalog | None = None,
-                     rules: AnalyticsRules | None = None, seed: int = DEMO_SEED) -> CustomerInsight | None:
+def customer_insight(customers: Sequence[Customer], customer_id: str, today: dt.date, *,
+                     catalog: Catalog | None = None, rules: AnalyticsRules | None = None,
+                     seed: int = DEMO_SEED) -> CustomerInsight | None:
     """The customer's lifecycle stage, value, next best action and look-alike segment, or None
     when there is no such customer."""
     ids = [c.customer_id for c in customers]

@@ -28,6 +28,7 @@ from dataclasses import asdict
 from statistics import NormalDist
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from advisor_core.analytics.cross_sell import OfferedProduct, valid_level
@@ -61,7 +62,8 @@ def arm_products(catalog: Catalog, rules: AnalyticsRules) -> dict[str, dict[str,
     return result
 
 
-def eligible_for_both_arms(book: pd.DataFrame, today: dt.date, catalog: Catalog, rules: AnalyticsRules) -> np.ndarray:
+def eligible_for_both_arms(book: pd.DataFrame, today: dt.date, catalog: Catalog,
+                           rules: AnalyticsRules) -> npt.NDArray[np.bool_]:
     """Customers whose persona has arms and whose valid level allows both arms' products."""
     level = valid_level(book, today)
     persona = book["persona"].astype(str).to_numpy()
@@ -87,7 +89,7 @@ def simulate_experiment(book: pd.DataFrame, today: dt.date, catalog: Catalog, ru
     persona = chosen["persona"].astype(str).to_numpy()
     arm = np.where(rng.random(len(chosen)) < 0.5, "expected", "alternative")
     products = arm_products(catalog, rules)
-    product = np.array([products[p][a].id for p, a in zip(persona, arm)], dtype=object)
+    product = np.array([products[p][a].id for p, a in zip(persona, arm, strict=True)], dtype=object)
     preferred = np.array([true_preference.get(p, "expected") for p in persona]) == arm
     accepted = rng.random(len(chosen)) < np.where(preferred, accept_preferred, accept_other)
     clicked = accepted | (rng.random(len(chosen)) < extra_click)

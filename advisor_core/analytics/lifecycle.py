@@ -21,8 +21,10 @@ customer (:mod:`advisor_core.analytics.cross_sell`).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from advisor_core.analytics.cross_sell import _defaults, cross_sell_frame
@@ -33,11 +35,14 @@ from advisor_core.domain.products import Catalog
 GROW_PRIORITY: tuple[str, ...] = ("active_wealth", "travel_card", "renovation_instalment", "deposit_plus")
 
 
-def days_since(column: pd.Series, today: dt.date) -> np.ndarray:
-    return (np.datetime64(today, "D") - column.to_numpy().astype("datetime64[D]")).astype("float64")
+def days_since(column: pd.Series, today: dt.date) -> npt.NDArray[np.float64]:
+    days: npt.NDArray[np.float64] = (
+        np.datetime64(today, "D") - column.to_numpy().astype("datetime64[D]")
+    ).astype("float64")
+    return days
 
 
-def lifecycle_stage(book: pd.DataFrame, today: dt.date, rules: AnalyticsRules) -> np.ndarray:
+def lifecycle_stage(book: pd.DataFrame, today: dt.date, rules: AnalyticsRules) -> npt.NDArray[np.str_]:
     r = rules.lifecycle
     quiet = days_since(book["last_activity"], today)
     tenure = days_since(book["opened_on"], today)
@@ -52,24 +57,28 @@ def lifecycle_stage(book: pd.DataFrame, today: dt.date, rules: AnalyticsRules) -
         ["win_back", "acquire", "activate", "retain"], "grow")
 
 
-def annual_margin(book: pd.DataFrame, rules: AnalyticsRules) -> np.ndarray:
+def annual_margin(book: pd.DataFrame, rules: AnalyticsRules) -> npt.NDArray[np.float64]:
     v = rules.value
     deposits = book["deposits"].to_numpy() - book["demand_balance"].to_numpy()
-    return (book["demand_balance"].to_numpy() * float(v.margin_demand) / 100
+    margin: npt.NDArray[np.float64] = (book["demand_balance"].to_numpy() * float(v.margin_demand) / 100
             + deposits * float(v.margin_deposits) / 100
             + book["wealth_products"].to_numpy() * float(v.margin_wealth) / 100
             + book["mortgage_start"].notna().to_numpy() * float(v.margin_mortgage_customer))
+    return margin
 
 
-def lifetime_value(margin: np.ndarray, stage: np.ndarray, rules: AnalyticsRules) -> np.ndarray:
+def lifetime_value(margin: npt.NDArray[np.float64], stage: npt.NDArray[np.str_],
+                   rules: AnalyticsRules) -> npt.NDArray[np.float64]:
     d = float(rules.value.discount_rate) / 100
     retention = np.zeros(len(stage))
     for name, percent in rules.value.retention.items():
         retention[stage == name] = float(percent) / 100
-    return np.round(margin * retention / (1 + d - retention), 2)
+    value: npt.NDArray[np.float64] = margin * retention / (1 + d - retention)
+    return np.round(value, 2)
 
 
-def next_best_action(stage: np.ndarray, offers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def next_best_action(stage: npt.NDArray[np.str_],
+                     offers: pd.DataFrame) -> tuple[npt.NDArray[np.str_], npt.NDArray[Any]]:
     """(action, product offered or "") per customer; products only where the level gate allowed."""
     level = offers["valid_level"].to_numpy()
     grow_conditions = [offers[name].to_numpy() for name in GROW_PRIORITY]

@@ -157,10 +157,11 @@ def _charts(out: Path, profiles: pd.DataFrame, stages: pd.DataFrame, campaigns: 
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     charts: dict[str, Path] = {}
 
-    def save(fig, name: str) -> None:  # noqa: ANN001
+    def save(fig: Figure, name: str) -> None:
         path = out / f"{name}.png"
         fig.tight_layout()
         fig.savefig(path, dpi=90)
@@ -214,8 +215,9 @@ def _charts(out: Path, profiles: pd.DataFrame, stages: pd.DataFrame, campaigns: 
 
 
 def _table(frame: pd.DataFrame, index: bool = True) -> str:
-    return frame.to_html(index=index, float_format=lambda v: f"{v:,.4g}" if abs(v) < 1 else f"{v:,.2f}",
-                         border=0, classes="t", escape=True)
+    table: str = frame.to_html(index=index, float_format=lambda v: f"{v:,.4g}" if abs(v) < 1 else f"{v:,.2f}",
+                               border=0, classes="t", escape=True)
+    return table
 
 
 def _html(today: dt.date, n: int, profiles: pd.DataFrame, agreement: float, stability: float,
@@ -240,7 +242,8 @@ def _html(today: dt.date, n: int, profiles: pd.DataFrame, agreement: float, stab
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Customer analytics {today}</title>
 <style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}}
-table.t{{border-collapse:collapse;font-size:13px;margin:.5em 0}} table.t td,table.t th{{padding:3px 8px;border-bottom:1px solid #ddd;text-align:right}}
+table.t{{border-collapse:collapse;font-size:13px;margin:.5em 0}}
+table.t td,table.t th{{padding:3px 8px;border-bottom:1px solid #ddd;text-align:right}}
 img{{max-width:100%}} .note{{color:#555;font-size:13px}}</style></head><body>
 <h1>Customer analytics - {today}</h1>
 <p class="note">{n:,} customers. Pseudonymous ids only: no names, no message text. Synthetic demo data unless

@@ -11,7 +11,10 @@ keeps its meaning across runs with the same data and seed.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 SEGMENT_FEATURES: tuple[str, ...] = (
@@ -81,7 +84,7 @@ def describe_segments(frame: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
     return summary
 
 
-def _feature_matrix(frame: pd.DataFrame) -> np.ndarray:
+def _feature_matrix(frame: pd.DataFrame) -> npt.NDArray[np.float64]:
     missing = [name for name in SEGMENT_FEATURES if name not in frame.columns]
     if missing:
         raise ValueError(f"frame is missing segmentation columns: {', '.join(missing)}")
@@ -111,14 +114,14 @@ _MONEY = frozenset({"demand_balance", "deposits", "wealth_products"})
 TREE_DEPTH = 3
 
 
-def behaviour_features(book: pd.DataFrame, today) -> pd.DataFrame:  # noqa: ANN001 - a date
+def behaviour_features(book: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     """The segmentation features in their own units (days inactive capped at two years)."""
     quiet = (np.datetime64(today, "D") - book["last_activity"].to_numpy().astype("datetime64[D]")).astype("float64")
     features = book[[f for f in BEHAVIOUR_FEATURES if f != "days_inactive"]].astype("float64")
     return features.assign(days_inactive=np.minimum(quiet, 730.0))[list(BEHAVIOUR_FEATURES)]
 
 
-def lookalike_segments(features: pd.DataFrame, n_segments: int = 5, seed: int = 0) -> np.ndarray:
+def lookalike_segments(features: pd.DataFrame, n_segments: int = 5, seed: int = 0) -> npt.NDArray[np.int64]:
     """KMeans on standardised behaviour (money on a log scale); segments renumbered by median
     wealth products then deposits, so a number keeps its meaning across seeds."""
     from sklearn.cluster import KMeans
@@ -138,7 +141,8 @@ def lookalike_segments(features: pd.DataFrame, n_segments: int = 5, seed: int = 
                                                      float(np.median(deposits[raw == k])), k))
     mapping = np.empty(n_segments, dtype=np.int64)
     mapping[order] = np.arange(n_segments)
-    return mapping[raw]
+    segments: npt.NDArray[np.int64] = mapping[raw]
+    return segments
 
 
 def segment_stability(features: pd.DataFrame, n_segments: int = 5, seeds: tuple[int, ...] = (0, 1, 2, 3)) -> float:
@@ -150,7 +154,9 @@ def segment_stability(features: pd.DataFrame, n_segments: int = 5, seeds: tuple[
     return float(np.mean(scores)) if scores else 1.0
 
 
-def explain_segments(features: pd.DataFrame, labels: np.ndarray, depth: int = TREE_DEPTH) -> tuple[dict[int, list[str]], float]:
+def explain_segments(
+    features: pd.DataFrame, labels: npt.NDArray[np.int64], depth: int = TREE_DEPTH
+) -> tuple[dict[int, list[str]], float]:
     """Readable rules per segment from a decision tree of ``depth`` fitted to the labels, and the
     share of customers whose segment the rules reproduce (the tree's agreement)."""
     from sklearn.tree import DecisionTreeClassifier
@@ -193,7 +199,7 @@ def _number(name: str, value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def segment_profiles(book: pd.DataFrame, labels: np.ndarray, lifetime_value: np.ndarray,
+def segment_profiles(book: pd.DataFrame, labels: npt.NDArray[np.int64], lifetime_value: npt.NDArray[np.float64],
                      rules: dict[int, list[str]]) -> pd.DataFrame:
     """Per segment: size, share, total and median lifetime value, typical products, medians of
     the behaviour that sets it apart, and its rules."""
@@ -202,9 +208,11 @@ def segment_profiles(book: pd.DataFrame, labels: np.ndarray, lifetime_value: np.
     frame = book.assign(segment=labels, lifetime_value=lifetime_value)
     grouped = frame.groupby("segment", sort=True)
     held_share = grouped[list(HOLDING_COLUMNS)].agg(lambda s: float((s > 0).mean()))
-    typical = held_share.apply(
-        lambda row: ", ".join(f"{c.removeprefix('hold_')} {v:.0%}" for c, v in row.sort_values(ascending=False)[:3].items()
-                              if v >= 0.05) or "none", axis=1)
+    def most_held(row: pd.Series) -> str:
+        top = row.sort_values(ascending=False)[:3].items()
+        return ", ".join(f"{c.removeprefix('hold_')} {v:.0%}" for c, v in top if v >= 0.05) or "none"
+
+    typical = held_share.apply(most_held, axis=1)
     profiles = pd.DataFrame({
         "customers": grouped.size(),
         "lifetime_value_total": grouped["lifetime_value"].sum().round(2),

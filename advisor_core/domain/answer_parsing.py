@@ -83,6 +83,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+_P = TypeVar("_P")  # the payload of a phrase table
 _FRACTION = "FRACTION"   # marks a number that came from "a third", "half"... (never lower case)
 _HUNDRED = Decimal(100)
 _NEAR = Decimal(1000)       # "just under X" is within a thousandth of X
@@ -134,7 +135,9 @@ def _default_lexicon(language: str = DEFAULT_LANGUAGE) -> Lexicon:
 
 # Words of Latin letters, numbers, signs, punctuation, and each CJK character on its own (so
 # a Chinese keyword list is matched character by character, with no word splitter).
-_TOKEN = re.compile(r"\d+(?:\.\d+)?|[a-zA-Z]+|[\u3400-\u9fff\uf900-\ufaff]|[%$¥+/]|[,.;!?:-]|[\uff0c\u3002\uff1b\uff01\uff1f]")
+_TOKEN = re.compile(
+    r"\d+(?:\.\d+)?|[a-zA-Z]+|[\u3400-\u9fff\uf900-\ufaff]|[%$¥+/]|[,.;!?:-]|[\uff0c\u3002\uff1b\uff01\uff1f]"
+)
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
@@ -214,7 +217,7 @@ class _Compiled:
     filler: frozenset[str]                                   # words of comparators
 
 
-def _longest_first(pairs: Iterable[tuple[tuple[str, ...], object]]) -> tuple:
+def _longest_first(pairs: Iterable[tuple[tuple[str, ...], _P]]) -> tuple[tuple[tuple[str, ...], _P], ...]:
     return tuple(sorted(pairs, key=lambda p: -len(p[0])))
 
 
@@ -262,10 +265,15 @@ def _compile(lex: Lexicon) -> _Compiled:
     )
 
 
+def _expansion(table: dict[str, str]) -> Callable[[re.Match[str]], str]:
+    """The replacement of a contraction pattern's match: its expansion in ``table``."""
+    return lambda m: table[m.group(1)]
+
+
 def _normalise_words(text: str, *, contractions: tuple[tuple[re.Pattern[str], dict[str, str]], ...]) -> list[str]:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-")
     for pattern, table in contractions:
-        text = pattern.sub(lambda m: table[m.group(1)], text)
+        text = pattern.sub(_expansion(table), text)
     text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)       # "debt-free", "fifty-two"
     text = _THOUSANDS.sub("", text)                          # "1,200,000"
     return _tokens(text)
@@ -361,15 +369,16 @@ def _join_halves(tokens: list[object], c: _Compiled) -> list[object]:
     i = 0
     while i < len(tokens):
         t = tokens[i]
-        if (isinstance(t, _Num) and not t.fraction and i + 2 < len(tokens) and tokens[i + 1] == "and"
-                and isinstance(tokens[i + 2], _Num) and tokens[i + 2].fraction):
-            out.append(_Num(_tidy(t.value + tokens[i + 2].value)))
+        ahead = tokens[i + 1:i + 4]
+        if (isinstance(t, _Num) and not t.fraction and len(ahead) >= 2 and ahead[0] == "and"
+                and isinstance(half := ahead[1], _Num) and half.fraction):
+            out.append(_Num(_tidy(t.value + half.value)))
             i += 3
             continue
-        if (t in c.single and i + 3 < len(tokens) and isinstance(tokens[i + 1], str)
+        if (t in c.single and len(ahead) == 3 and isinstance(unit := ahead[0], str)
                 and _unit_kind(tokens, i + 1, c)[0] in _TIME_UNITS
-                and tokens[i + 2] == "and" and isinstance(tokens[i + 3], _Num) and tokens[i + 3].fraction):
-            out.extend([_Num(1 + tokens[i + 3].value), tokens[i + 1]])
+                and ahead[1] == "and" and isinstance(half := ahead[2], _Num) and half.fraction):
+            out.extend([_Num(1 + half.value), unit])
             i += 4
             continue
         out.append(t)
@@ -407,14 +416,14 @@ def _apply_scales(tokens: list[object], c: _Compiled) -> list[object]:
                     out.append(_Num(_tidy(t.value * scale), scaled=scale >= _MONEY_SCALE))
                     i = j + 1
                     continue
-        elif t in ("a", "an") and i + 1 < len(tokens) and isinstance(tokens[i + 1], _Num) \
-                and tokens[i + 1].value in _POWERS and not tokens[i + 1].fraction:
-            out.append(_Num(tokens[i + 1].value, scaled=True))   # text2num's "a 1000000"
+        elif t in ("a", "an") and i + 1 < len(tokens) and isinstance(num := tokens[i + 1], _Num) \
+                and num.value in _POWERS and not num.fraction:
+            out.append(_Num(num.value, scaled=True))   # text2num's "a 1000000"
             i += 2
             continue
-        elif t in ("a", "an") and i + 1 < len(tokens) and isinstance(tokens[i + 1], str) \
-                and tokens[i + 1] in c.scales and tokens[i + 1] not in ("k", "m", "mn", "bn"):
-            scale = c.scales[tokens[i + 1]]
+        elif t in ("a", "an") and i + 1 < len(tokens) and isinstance(word := tokens[i + 1], str) \
+                and word in c.scales and word not in ("k", "m", "mn", "bn"):
+            scale = c.scales[word]
             out.append(_Num(scale, scaled=scale >= _MONEY_SCALE))   # "a million"; "a dozen" is a count
             i += 2
             continue
@@ -502,10 +511,10 @@ def _quantities(tokens: list[object], c: _Compiled) -> list[_Quantity]:
         low = high = first
         # a range: "3 to 5", "3-5", "2 or 3", "between 200 and 300"
         if j + 1 < len(tokens) and isinstance(tokens[j], str) and tokens[j] in c.joiners \
-                and isinstance(tokens[j + 1], _Num):
+                and isinstance(second := tokens[j + 1], _Num):
             opened = any(t in c.openers for t in tokens[max(0, start - 2):start])
             if tokens[j] != "and" or opened:
-                high = tokens[j + 1]
+                high = second
                 second_unit, used2 = _unit_kind(tokens, j + 2, c)
                 unit = second_unit or unit
                 j = j + 2 + used2
@@ -636,10 +645,10 @@ def _frequency(tokens: list[object], c: _Compiled) -> list[tuple[Decimal, Decima
     i = 0
     while i < len(tokens):
         t = tokens[i]
-        if isinstance(t, str) and t in c.every and i + 2 < len(tokens) and isinstance(tokens[i + 1], _Num):
+        if isinstance(t, str) and t in c.every and i + 2 < len(tokens) and isinstance(every := tokens[i + 1], _Num):
             kind, used = _unit_kind(tokens, i + 2, c)
-            if kind in c.per_year and tokens[i + 1].value > 0:
-                per_year = c.per_year[kind] / tokens[i + 1].value   # "every 2 weeks"
+            if kind in c.per_year and every.value > 0:
+                per_year = c.per_year[kind] / every.value   # "every 2 weeks"
                 i += 2 + used
                 continue
         hit = c.periods.at(tokens, i)
@@ -786,7 +795,8 @@ def _keyword_hits(options: tuple[Option, ...], words: list[str], c: _Compiled) -
                        for o in hits)]
 
 
-def _phrase_hits(phrases: tuple[str, ...], words: list[str], c: _Compiled) -> list[tuple[int, tuple[str, ...]]]:
+def _phrase_hits(phrases: tuple[str, ...], words: Sequence[object],
+                 c: _Compiled) -> list[tuple[int, tuple[str, ...]]]:
     index = _by_identity("phrases", phrases, c,
                          lambda: _Index((tuple(_words_view(text, c)), True) for text in phrases))
     return [(i, phrase) for i, phrase, _ in index.find_all(words)]

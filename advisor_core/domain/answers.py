@@ -21,7 +21,7 @@ from advisor_core.errors import AnswerError
 RECHECK_SLOT = "kyc_loss_tolerance_recheck"
 
 
-class ReadingKind(str, enum.Enum):
+class ReadingKind(enum.StrEnum):
     ACCEPTED = "accepted"   # store ``value`` in the slot
     UNDERAGE = "underage"   # an age under 18: no assessment is made, nothing is stored
     REJECTED = "rejected"   # not an answer to this question: re-prompt, store nothing

@@ -1,9 +1,10 @@
 """Which language a conversation is in: English (``en``) or Simplified Chinese (``zh-CN``).
 
 A customer may ask for one ("说中文", "English please", a menu button); the client may say it
-(metadata ``language``, e.g. the web page's language switch); otherwise a message written mostly in Chinese characters makes the
-conversation Chinese. Detection never switches a Chinese conversation to English: Chinese
-customers often type "ok" or "C3" in Latin letters, so English needs an explicit request.
+(metadata ``language``, e.g. the web page's language switch); otherwise a message written
+mostly in Chinese characters makes the conversation Chinese. Detection never switches a Chinese
+conversation to English: Chinese customers often type "ok" or "C3" in Latin letters, so
+English needs an explicit request.
 English is the default when nothing was said. The words are data (language_v1.yaml).
 """
 

@@ -15,7 +15,7 @@ class RiskLevel(enum.IntEnum):
     C5 = 5
 
     @classmethod
-    def parse(cls, value: str) -> "RiskLevel":
+    def parse(cls, value: str) -> RiskLevel:
         try:
             return cls[value.strip().upper()]
         except KeyError:
@@ -32,7 +32,7 @@ class RiskRating(enum.IntEnum):
     R5 = 5
 
     @classmethod
-    def parse(cls, value: str) -> "RiskRating":
+    def parse(cls, value: str) -> RiskRating:
         try:
             return cls[value.strip().upper()]
         except KeyError:

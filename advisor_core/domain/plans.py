@@ -22,7 +22,7 @@ TARGET_WORDS = re.compile(r"\b(target|goal|reach|need|want to have|total|by the 
                           r"|altogether|in total|all together)\b", re.I)
 
 
-class AmountKind(str, enum.Enum):
+class AmountKind(enum.StrEnum):
     MONTHLY = "monthly"    # a monthly contribution: show the projection
     TARGET = "target"      # a target to reach: show the monthly amount it needs
     REJECTED = "rejected"  # not one usable amount

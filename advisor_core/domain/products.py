@@ -10,7 +10,7 @@ from advisor_core.domain.levels import RiskRating
 from advisor_core.errors import UnknownProductError
 
 
-class ProductType(str, enum.Enum):
+class ProductType(enum.StrEnum):
     DEPOSIT = "deposit"
     STRUCTURED_DEPOSIT = "structured_deposit"
     BANK_WEALTH = "bank_wealth"
@@ -24,14 +24,14 @@ class ProductType(str, enum.Enum):
         return self in (ProductType.BANK_WEALTH, ProductType.STRUCTURED_DEPOSIT)
 
 
-class Audience(str, enum.Enum):
+class Audience(enum.StrEnum):
     """Who a product may be shown to: every customer, or only a verified advisor (cross-sells)."""
 
     CUSTOMER = "customer"
     ADVISOR = "advisor"
 
 
-class Liquidity(str, enum.Enum):
+class Liquidity(enum.StrEnum):
     DAILY = "daily"          # money back the same or next day
     T_PLUS_3 = "t_plus_3"    # a few working days
     FIXED_TERM = "fixed_term"

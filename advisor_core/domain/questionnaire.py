@@ -9,14 +9,14 @@ from decimal import Decimal
 from advisor_core.domain.levels import RiskLevel
 
 
-class ItemGroup(str, enum.Enum):
+class ItemGroup(enum.StrEnum):
     CAPACITY = "capacity"        # items 1-5: ability to bear a loss
     EXPERIENCE = "experience"    # items 6-7
     KNOWLEDGE = "knowledge"      # items 8a, 8b: scored together as item 8
     WILLINGNESS = "willingness"  # items 9-13: choosing to bear a loss
 
 
-class NumericUnit(str, enum.Enum):
+class NumericUnit(enum.StrEnum):
     AMOUNT = "amount"
     PERCENT = "percent"
     MONTHS = "months"
@@ -149,7 +149,7 @@ class AgeBand:
     points: int
 
 
-class Combine(str, enum.Enum):
+class Combine(enum.StrEnum):
     """What an answer naming several options of one item means."""
     ASK = "ask"           # ask back which one (the default)
     HIGHEST = "highest"   # the item asks for the highest that applies (item 6: most complex product)

@@ -113,8 +113,9 @@ def check_product(product: Product, ctx: CustomerContext, catalog: Catalog,
         return Exclusion(product, "below_minimum", f"minimum amount {product.minimum_amount:,}")
     if ctx.horizon is not None and product.horizon_months > HORIZON_MONTHS.get(ctx.horizon, 0) \
             and product.risk_rating >= RiskRating.R2:
+        period = holding_period(product.horizon_months)
         return Exclusion(product, "horizon_too_short",
-                         f"designed to be held at least {holding_period(product.horizon_months)}, longer than your horizon")
+                         f"designed to be held at least {period}, longer than your horizon")
     return None
 
 
@@ -127,7 +128,8 @@ def _reasons_and_score(product: Product, ctx: CustomerContext, catalog: Catalog)
         return reasons, 1
     if ctx.level is not None:
         reasons.append(f"Rated {product.risk_rating.name}, within your risk level {ctx.level.name}.")
-        score += 2 if int(product.risk_rating) == int(ctx.level) else (1 if int(product.risk_rating) == int(ctx.level) - 1 else 0)
+        below = int(ctx.level) - int(product.risk_rating)  # 0: at the level, 1: one below
+        score += 2 if below == 0 else (1 if below == 1 else 0)
     matched = [g for g in ctx.goals if g in product.goals]
     for goal in matched:
         reasons.append(f"It serves your goal: {GOAL_WORDS.get(goal, goal)}.")
@@ -141,7 +143,8 @@ def _reasons_and_score(product: Product, ctx: CustomerContext, catalog: Catalog)
         score += 10  # the bank's playbook: idle demand balances above the threshold come first
     if ctx.horizon is not None and product.horizon_months <= HORIZON_MONTHS.get(ctx.horizon, 0):
         if product.horizon_months:
-            reasons.append(f"It is meant to be held at least {holding_period(product.horizon_months)}, which fits your horizon.")
+            period = holding_period(product.horizon_months)
+            reasons.append(f"It is meant to be held at least {period}, which fits your horizon.")
             score += 1
     reasons.append(f"Liquidity: {product.liquidity.words}.")
     if product.type is not ProductType.DEPOSIT:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -28,7 +28,7 @@ SHORT_HORIZON = ("horizon", "lt_1y")
 DEPOSITS_ONLY = ("experience", "deposits_only")
 
 
-class AgeSource(str, enum.Enum):
+class AgeSource(enum.StrEnum):
     TYPED = "typed"                # the age the customer gave in the questionnaire
     BANK_RECORD = "bank_record"    # the date of birth on the signed-in customer's record
 
@@ -176,7 +176,8 @@ def score(q: Questionnaire, answers: Mapping[str, object], *, age_on_record: int
     the age points and caps instead of the typed age, which is kept in ``typed_age``.
     """
     clean = normalise_answers(q, answers)
-    typed_age = int(clean[q.item("age").slot])  # type: ignore[call-overload]
+    age_item = q.item("age")
+    typed_age = _age(age_item, clean[age_item.slot])  # normalised already: the int itself
     age, source = typed_age, AgeSource.TYPED
     if age_on_record is not None:
         if age_on_record < ADULT_AGE:
@@ -189,7 +190,8 @@ def score(q: Questionnaire, answers: Mapping[str, object], *, age_on_record: int
             continue
         value = clean[item.slot]
         if item.is_age:
-            answered[item.key] = next(b.points for b in item.age_bands if b.min <= int(value) <= b.max)
+            years = _age(item, value)
+            answered[item.key] = next(b.points for b in item.age_bands if b.min <= years <= b.max)
         else:
             answered[item.key] = item.option(str(value)).points
     correct = sum(1 for i in q.items if i.group is ItemGroup.KNOWLEDGE

@@ -23,7 +23,7 @@ def may_recommend(level: RiskLevel, rating: RiskRating) -> bool:
     return rating <= highest_rating_for(level)
 
 
-class RequestOutcome(str, enum.Enum):
+class RequestOutcome(enum.StrEnum):
     WITHIN_LEVEL = "within_level"          # nothing special: the product fits the level
     NEEDS_CONFIRMATION = "needs_confirmation"  # special risk warning + explicit confirmation
     NEEDS_HUMAN_REVIEW = "needs_human_review"  # 65 or over asking for R4+: an advisor reviews it
@@ -115,8 +115,8 @@ def check_retake_allowed(previous_attempts: Sequence[dt.datetime], now: dt.datet
     if not previous_attempts:
         return
     ordered = sorted(previous_attempts)
-    today = now.astimezone(dt.timezone.utc).date()
-    retakes_today = sum(1 for t in ordered[1:] if t.astimezone(dt.timezone.utc).date() == today)
+    today = now.astimezone(dt.UTC).date()
+    retakes_today = sum(1 for t in ordered[1:] if t.astimezone(dt.UTC).date() == today)
     if retakes_today >= RETAKES_PER_DAY:
         raise RetakeLimitError(
             "You have already retaken the questionnaire today; you can take it again tomorrow. "

@@ -9,7 +9,7 @@ AFFLUENT_FROM = Decimal("50000")
 HIGH_NET_WORTH_FROM = Decimal("1000000")
 
 
-class WealthTier(str, enum.Enum):
+class WealthTier(enum.StrEnum):
     MASS = "mass"
     AFFLUENT = "affluent"
     HIGH_NET_WORTH = "high_net_worth"

@@ -9,8 +9,8 @@ from pathlib import Path
 from advisor_core.analytics.campaigns import CAMPAIGNS, campaign_summary, eligible_customers, export_campaign_csv
 from advisor_core.analytics.insight import CustomerInsight, cross_sell_counts, cross_sell_list, customer_insight
 from advisor_core.analytics.rules import ADVISOR_CAMPAIGNS, default_rules
-from advisor_core.domain.products import Catalog
-from advisor_core.domain.recommendation import Audience, explain_product
+from advisor_core.domain.products import Audience, Catalog
+from advisor_core.domain.recommendation import explain_product
 from advisor_core.domain.records import Customer, RecommendationRecord
 from advisor_core.errors import CustomerNotFound
 from advisor_core.services.assessments import CurrentAssessment, current_assessment

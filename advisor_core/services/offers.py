@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from advisor_core.domain.label_arms import LabelAssignment, arm_for
 from advisor_core.domain.levels import RiskLevel
 from advisor_core.domain.products import Catalog, ProductType
-from advisor_core.domain.suitability import may_recommend
 from advisor_core.domain.records import OfferEvent
+from advisor_core.domain.suitability import may_recommend
 from advisor_core.services.unit_of_work import AbstractUnitOfWork
 
 KINDS: tuple[str, ...] = ("shown", "clicked", "accepted")
@@ -170,9 +170,9 @@ def _event(kind: str, customer_id: str | None, conversation_id: str, product_id:
         raise ValueError(f"persona must be a short code ([a-z0-9_-], 1-64), got {persona!r}")
     if arm not in ARMS:
         raise ValueError(f"arm must be one of {', '.join(ARMS)}, got {arm!r}")
-    for name, value in (("customer_id", customer_id), ("conversation_id", conversation_id)):
-        if value is not None and not _ID.match(value):
-            raise ValueError(f"{name} must be an id (letters, digits, _.:@-, 1-128), got {value!r}")
+    for name, ident in (("customer_id", customer_id), ("conversation_id", conversation_id)):
+        if ident is not None and not _ID.match(ident):
+            raise ValueError(f"{name} must be an id (letters, digits, _.:@-, 1-128), got {ident!r}")
     return OfferEvent(event_id=uuid.uuid4().hex, customer_id=customer_id, conversation_id=conversation_id,
                       kind=kind, product_id=product_id, customer_level=level.name if level else "",
                       persona=persona, arm=arm, channel=channel, created_at=now)

@@ -10,8 +10,8 @@ from decimal import Decimal
 from advisor_core.domain.calculators import DepositPlusComparison, deposit_plus_comparison
 from advisor_core.domain.label_arms import LabelAssignment, show_label_arm
 from advisor_core.domain.levels import RiskLevel
-from advisor_core.domain.products import Catalog, Product
-from advisor_core.domain.recommendation import Audience, CustomerContext, Recommendation, recommend
+from advisor_core.domain.products import Audience, Catalog, Product
+from advisor_core.domain.recommendation import CustomerContext, Recommendation, recommend
 from advisor_core.domain.records import (
     AssessmentRecord,
     Customer,

@@ -39,7 +39,7 @@ class FaqConfidenceGate(GraphComponent, IntentClassifier):
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "FaqConfidenceGate":
+               execution_context: ExecutionContext) -> FaqConfidenceGate:
         return cls(config)
 
     def process(self, messages: list[Message]) -> list[Message]:

@@ -34,7 +34,7 @@ class LanguageSignal(GraphComponent, EntityExtractorMixin):
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "LanguageSignal":
+               execution_context: ExecutionContext) -> LanguageSignal:
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:

@@ -49,7 +49,7 @@ class MixedScriptTokenizer(WhitespaceTokenizer):
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "MixedScriptTokenizer":
+               execution_context: ExecutionContext) -> MixedScriptTokenizer:
         return cls(config)
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:

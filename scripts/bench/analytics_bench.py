@@ -30,6 +30,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -101,7 +102,7 @@ def pandas_child(book_dir: str, events_dir: str, lists_dir: str) -> None:
                       "listed": result.campaigns["listed"].to_dict()}))
 
 
-def run_pandas_limited(book_dir: Path, events_dir: Path, lists_dir: Path, budget: int) -> dict:
+def run_pandas_limited(book_dir: Path, events_dir: Path, lists_dir: Path, budget: int) -> dict[str, Any]:
     command = [sys.executable, __file__, "--pandas-child", str(book_dir), str(events_dir), str(lists_dir)]
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -190,7 +191,7 @@ def main() -> int:
         if on_dask is not None:
             print(f"  dask:   {dask_seconds:7.1f}s  peak {gib(dask_peak)} (workers)  "
                   f"listed {on_dask.campaigns['listed'].to_dict()}")
-        pandas = {"status": "not run", "peak": float("nan"), "seconds": float("nan")}
+        pandas: dict[str, Any] = {"status": "not run", "peak": float("nan"), "seconds": float("nan")}
         if args.engines != "dask":
             pandas = run_pandas_limited(book_dir, events_dir, workdir / f"lists_pandas_{size}", budget)
             print(f"  pandas: {pandas['seconds']:7.1f}s  peak {gib(pandas['peak'])}  {pandas['status']}")

@@ -44,6 +44,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,7 +120,7 @@ def assistant_conversation(i: int, turns: int) -> list[Turn]:
     answers = PROFILES[i % len(PROFILES)]
     script: list[Turn] = [("greet", GREETINGS[i % len(GREETINGS)]),
                           ("start_questionnaire", "I want to take the risk questionnaire")]
-    for n, (slot, value) in enumerate(zip(QUESTION_ORDER, answers)):
+    for n, (slot, value) in enumerate(zip(QUESTION_ORDER, answers, strict=True)):
         if n == 5:
             script.append(("classroom", CLASSROOM[i % len(CLASSROOM)]))
         script.append(("answer_age", value) if slot == "kyc_age" else ("answer_button", button(value)))
@@ -309,7 +310,7 @@ def post(session: requests.Session, url: str, sender: str, text: str) -> list[di
 
 
 def drive(url: str, sender: str, script: list[Turn], conversation: int, deadline: float,
-          cpu_of: list[Server] = (), session: requests.Session | None = None) -> list[Sample]:
+          cpu_of: Sequence[Server] = (), session: requests.Session | None = None) -> list[Sample]:
     """One conversation, message after message, on its own HTTP connection unless a session is given.
     With cpu_of (only meaningful when nothing else talks to those servers) each sample also gets the
     servers' CPU time for that message."""
@@ -345,7 +346,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def load_round(server: Server, scripts: list[list[Turn]], label: str, max_seconds: float,
-               extra_pids: list[Server] = (), stagger_s: float = 0.0, back_to_back: int = 1) -> dict[str, Any]:
+               extra_pids: Sequence[Server] = (), stagger_s: float = 0.0, back_to_back: int = 1) -> dict[str, Any]:
     """One round, one worker per script, all at once; the raw samples.
 
     Every worker opens its HTTP connection first and keeps it, as the web widget (one Socket.IO
@@ -412,7 +413,7 @@ def summarize(rounds: list[dict[str, Any]]) -> dict[str, Any]:
 def round_ratios(assistant_rounds: list[dict[str, Any]], baseline_rounds: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Assistant/baseline ratios of each pair of rounds (run back to back), to show the spread."""
     pairs = []
-    for a, b in zip(assistant_rounds, baseline_rounds):
+    for a, b in zip(assistant_rounds, baseline_rounds, strict=True):
         sa, sb = summarize([a]), summarize([b])
         pairs.append({"p50": ratio(sa["p50_ms"], sb["p50_ms"]), "p95": ratio(sa["p95_ms"], sb["p95_ms"]),
                       "throughput": ratio(sa["throughput_msg_s"], sb["throughput_msg_s"])})
@@ -440,7 +441,7 @@ def cpu_window(samples: list[Sample], first: int, last: int) -> float | None:
 
 
 def long_session(server: Server, script: list[Turn], label: str, max_seconds: float,
-                 control_turns: int = 15, cpu_of: list[Server] = ()) -> dict[str, Any]:
+                 control_turns: int = 15, cpu_of: Sequence[Server] = ()) -> dict[str, Any]:
     sender = f"bench-long-{label}-{uuid.uuid4().hex[:8]}"
     t0 = time.monotonic()
     samples = drive(server.url, sender, script, 0, t0 + max_seconds, cpu_of=[server, *cpu_of])

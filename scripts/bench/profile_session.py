@@ -133,7 +133,7 @@ def instrument() -> None:
     wrap_async(MessageProcessor, "save_tracker", "save tracker (SQL count + insert)")
 
 
-async def play(agent: Any, sender: str, script: list[bench.Turn], show: int = 0) -> list[dict[str, float]]:
+async def play(agent: Any, sender: str, script: list[bench.Turn], show: int = 0) -> list[dict[str, Any]]:
     rows = []
     for turn, (kind, text) in enumerate(script, start=1):
         TIMERS.clear()
@@ -141,7 +141,7 @@ async def play(agent: Any, sender: str, script: list[bench.Turn], show: int = 0)
         t0 = time.perf_counter()
         reply = await agent.handle_text(text, sender_id=sender)
         TIMERS["total"] = time.perf_counter() - t0
-        row = {k: v * 1000 for k, v in TIMERS.items()}
+        row: dict[str, Any] = {k: v * 1000 for k, v in TIMERS.items()}  # ms, then the turn's number and kind
         row.update({f"calls:{k}": v for k, v in CALLS.items()})
         row["turn"], row["kind"] = turn, kind
         rows.append(row)

@@ -48,9 +48,16 @@ sys.path.insert(0, str(ROOT))
 from rasa_bot.channels import UNAVAILABLE  # noqa: E402
 from tests.e2e.answers import button  # noqa: E402
 from tests.e2e.conftest import API_TOKEN, RASA_SERVER_ENV, VENV_BIN, base_env, free_port, wait_until_up  # noqa: E402
-from tests.e2e.test_production_profile import (ANSWERS, ENDPOINTS, PG_ADMIN_URL, _admin_engine,  # noqa: E402
-                                               _cleanup_lock_keys, _cleanup_queue, _production_env,
-                                               _unreachable_services)
+from tests.e2e.test_production_profile import (  # noqa: E402
+    ANSWERS,
+    ENDPOINTS,
+    PG_ADMIN_URL,
+    _admin_engine,
+    _cleanup_lock_keys,
+    _cleanup_queue,
+    _production_env,
+    _unreachable_services,
+)
 
 REQUEST_TIMEOUT = 120.0
 START_TIMEOUT = 900.0
@@ -80,7 +87,7 @@ class Server:
 
     def wait_up(self, deadline: float) -> None:
         assert self.process is not None
-        wait_until_up(self.health, self.process, self.log, deadline)  # type: ignore[arg-type]
+        wait_until_up(self.health, self.process, self.log, deadline)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -131,7 +138,7 @@ class Run:
             except aiohttp.ClientConnectorError:  # the server is down (restarting): the balancer retries
                 self.rerouted += 1
                 continue
-            except (aiohttp.ClientError, asyncio.TimeoutError):
+            except (TimeoutError, aiohttp.ClientError):
                 break
             if status >= 500:
                 outcome = "error_5xx"
@@ -205,8 +212,8 @@ def main() -> int:
     parser.add_argument("--conversations", type=int, default=100)
     parser.add_argument("--restart-actions-at", type=float, default=0.3, help="fraction of the run")
     parser.add_argument("--restart-rasa-at", type=float, default=0.6, help="fraction of the run")
-    parser.add_argument("--model", default=str(Path(os.environ.get("ADVISOR_TEST_MODEL_DIR", ROOT / "var" / "test-model"))
-                                               / "advisor.tar.gz"))
+    model_dir = Path(os.environ.get("ADVISOR_TEST_MODEL_DIR", ROOT / "var" / "test-model"))
+    parser.add_argument("--model", default=str(model_dir / "advisor.tar.gz"))
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
 

@@ -23,9 +23,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.wiring import Services, use_services
 from advisor_core.adapters.datafiles import default_catalog, default_questionnaire
 from advisor_core.identity import issue_token
+from tests.factories import middle_answers
 from tests.fakes import FakeUnitOfWork
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 FIXED_NOW = dt.datetime(2025, 6, 16, 10, 0, tzinfo=UTC)
 SECRET = "test-secret"
 OTHER_SECRET = "someone-elses-secret"
@@ -109,14 +110,7 @@ def stored(uow: FakeUnitOfWork) -> dict[str, list[Any]]:
 
 # A complete, valid answer set (hand-scored: 54 points, band C3; capacity 70, willingness 44;
 # the short horizon caps the level at C2).
-FULL_ANSWERS: dict[str, Any] = {
-    "kyc_income_source": "one_stable_wage", "kyc_investable_assets": "100k_500k",
-    "kyc_asset_share": "10_30", "kyc_liquidity_reserve": "3_6m_mortgage_only", "kyc_age": 42,
-    "kyc_experience": "fixed_income", "kyc_trade_frequency": "1_5", "kyc_knowledge_bonds": "falls",
-    "kyc_knowledge_diversification": "one_stock", "kyc_horizon": "lt_1y", "kyc_objective": "income",
-    "kyc_loss_tolerance": "le_15", "kyc_drawdown_reaction": "hold", "kyc_return_tradeoff": "half",
-    "kyc_goals": ["retirement"],
-}
+FULL_ANSWERS: dict[str, Any] = middle_answers(age=42, experience="fixed_income", horizon="lt_1y")
 
 
 def assessment_for(level: str, *, assessment_id: str | None = None, customer_id: str | None = CUSTOMER_ID,

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-
 import pytest
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from rasa_bot.channels import UNAVAILABLE, never_silent, rest_body_problem
 

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from tests.scripts import load_script
 
-
 nlu_eval = load_script("nlu_eval")
 
 

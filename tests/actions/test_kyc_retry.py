@@ -5,14 +5,9 @@ from __future__ import annotations
 from actions import kyc
 from advisor_core.errors import PersistenceError
 from tests.actions.conftest import customer_token, make_tracker, run_action, stored
+from tests.factories import middle_answers
 
-ANSWERS = {
-    "kyc_income_source": "one_stable_wage", "kyc_investable_assets": "100k_500k", "kyc_asset_share": "10_30",
-    "kyc_liquidity_reserve": "3_6m_mortgage_only", "kyc_age": 40, "kyc_experience": "equities",
-    "kyc_trade_frequency": "1_5", "kyc_knowledge_bonds": "falls", "kyc_knowledge_diversification": "one_stock",
-    "kyc_horizon": "5_10y", "kyc_objective": "income", "kyc_loss_tolerance": "le_15",
-    "kyc_drawdown_reaction": "hold", "kyc_return_tradeoff": "half", "kyc_goals": ["retirement"],
-}
+ANSWERS = middle_answers()
 
 
 def test_refused_write_then_retry(fake_uow, monkeypatch) -> None:

@@ -16,8 +16,8 @@ import jsonschema.validators
 import pytest
 import rasa
 import rasa.shared.utils.common
-from rasa.core.actions.action import RemoteAction
 from aiohttp import web
+from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -169,7 +169,8 @@ def test_action_calls_share_one_connection_with_rasas_headers_auth_and_token() -
         config = endpoint(server.port)
         try:
             for n in range(3):
-                assert await config.request(json={"n": n}, method="post") == {"events": [], "responses": [{"text": "ok"}]}
+                reply = await config.request(json={"n": n}, method="post")
+                assert reply == {"events": [], "responses": [{"text": "ok"}]}
         finally:
             await server.stop()
         return server.seen

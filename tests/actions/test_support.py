@@ -197,7 +197,7 @@ def test_session_start_carries_over_only_whitelisted_slots():
     slots = dict(FULL_ANSWERS, risk_level="C3", risk_score=54.0, lowest_category=False, customer_id=CUSTOMER_ID,
                  user_role="customer", pending_product="tech_thematic_fund", requested_slot="kyc_horizon",
                  kyc_blocked=True, kyc_failed_attempts=1.0, fallback_count=1.0, child_age="3",
-                 product="bond_fund", customer_ref="C000999")
+                 product="bond_fund", customer_ref="C000999", language="zh-CN")
     events, dispatcher = run_action(support.SessionStart(), make_tracker(slots=slots))
 
     assert events[0]["event"] == "session_started"
@@ -206,6 +206,7 @@ def test_session_start_carries_over_only_whitelisted_slots():
     assert set(carried) <= set(support.CARRY_OVER_SLOTS)
     assert carried == {s: slots[s] for s in support.CARRY_OVER_SLOTS if slots.get(s) is not None}
     assert carried["kyc_goals"] == slots["kyc_goals"]
+    assert carried["language"] == "zh-CN"   # the customer's language outlives the session
     for never in ("customer_id", "user_role", "pending_product", "requested_slot", "kyc_blocked", "product",
                   "customer_ref", "kyc_age"):
         assert never not in carried

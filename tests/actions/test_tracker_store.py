@@ -15,14 +15,19 @@ import sqlalchemy as sa
 import yaml
 from rasa.core.tracker_store import create_tracker_store
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import (ActionExecuted, ActiveLoop, BotUttered, Event, SessionStarted, SlotSet,
-                                     UserUttered)
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import read_endpoint_config
 
 from rasa_bot import tracker_store
-from rasa_bot.tracker_store import (CLOSING_ACTIONS, SESSION_INDEXES, BoundedSQLTrackerStore, migrate_tracker_db,
-                                    missing_session_indexes)
+from rasa_bot.tracker_store import (
+    CLOSING_ACTIONS,
+    SESSION_INDEXES,
+    BoundedSQLTrackerStore,
+    migrate_tracker_db,
+    missing_session_indexes,
+)
+from tests.ci import skip_or_fail_in_ci
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 40
@@ -264,9 +269,7 @@ def postgres_engine() -> Iterator[sa.engine.Engine]:
     except sa.exc.SQLAlchemyError as error:
         admin.dispose()
         reason = f"PostgreSQL not reachable at {sa.engine.make_url(PG_ADMIN_URL)!r}: {str(error).splitlines()[0]}"
-        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
-            pytest.fail(f"{reason} (CI is set: the PostgreSQL tests must run)", pytrace=False)
-        pytest.skip(reason)
+        skip_or_fail_in_ci(reason, must_run="the PostgreSQL tests")
     name = f"tracker_test_{uuid.uuid4().hex[:16]}"
     connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     engine = sa.create_engine(sa.engine.make_url(PG_ADMIN_URL).set(database=name))

@@ -57,6 +57,13 @@ def base_env() -> dict[str, str]:
     return env
 
 
+def migrate_tracker_db(tracker_url: str, env: dict[str, str]) -> None:
+    """Prepare a fresh tracker store as scripts/start.sh does before starting Rasa: Rasa's events
+    table and the session indexes of rasa_bot/tracker_store.py (scripts/tracker_db_migrate.py)."""
+    subprocess.run([sys.executable, "scripts/tracker_db_migrate.py", "--tracker-url", tracker_url],
+                   cwd=ROOT, env=env, check=True, timeout=300)
+
+
 def wait_until_up(url: str, process: subprocess.Popen, log: Path, deadline: float | None = None) -> None:
     """Until `url` answers below 500; `deadline` (time.monotonic) lets several servers share one bound."""
     deadline = time.monotonic() + START_TIMEOUT if deadline is None else deadline
@@ -145,6 +152,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook")
     for command in (["migrate"], ["load-demo", "--customers", "500"]):
         subprocess.run([sys.executable, "-m", "advisor_core", *command], cwd=ROOT, env=env, check=True)
+    migrate_tracker_db(f"sqlite:///{env['RASA_TRACKER_DB']}", env)
     s = Stack(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", workdir, env)
     try:
         start_actions(s, action_port)

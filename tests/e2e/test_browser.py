@@ -20,10 +20,12 @@ import time
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 import requests
 
+from tests.ci import skip_or_fail_in_ci
 from tests.e2e.conftest import ROOT, Stack, free_port
 
 pytestmark = pytest.mark.e2e
@@ -38,11 +40,9 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 STEP_TIMEOUT_MS = 60_000
 
 
-def unavailable(reason: str) -> None:
+def unavailable(reason: str) -> NoReturn:
     """Fail on CI (the browser test must run there); skip with the reason elsewhere."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)", pytrace=False)
-    pytest.skip(reason)
+    skip_or_fail_in_ci(reason, must_run="the browser test")
 
 
 @pytest.fixture(scope="module")

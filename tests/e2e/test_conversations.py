@@ -9,24 +9,15 @@ import requests
 
 from tests.e2e.answers import button
 from tests.e2e.conftest import API_TOKEN, Stack, customer_token
+from tests.factories import answers, conservative_answers
 
 pytestmark = pytest.mark.e2e
 
-CONSERVATIVE = {
-    "kyc_income_source": "pension_only", "kyc_investable_assets": "lt_100k", "kyc_asset_share": "gt_70",
-    "kyc_liquidity_reserve": "lt_3m_or_consumer_debt", "kyc_age": "I'm 67", "kyc_experience": "deposits_only",
-    "kyc_trade_frequency": "none", "kyc_knowledge_bonds": "dont_know", "kyc_knowledge_diversification": "dont_know",
-    "kyc_horizon": "1_3y", "kyc_objective": "preserve", "kyc_loss_tolerance": "le_5",
-    "kyc_drawdown_reaction": "sell_all", "kyc_return_tradeoff": "all_a", "kyc_goals": "retirement",
-}
-AGGRESSIVE = {
-    "kyc_income_source": "two_incomes_or_business", "kyc_investable_assets": "gt_3m", "kyc_asset_share": "lt_10",
-    "kyc_liquidity_reserve": "gt_6m_no_debt", "kyc_age": "35", "kyc_experience": "derivatives",
-    "kyc_trade_frequency": "gt_15", "kyc_knowledge_bonds": "falls", "kyc_knowledge_diversification": "one_stock",
-    "kyc_horizon": "gt_10y", "kyc_objective": "aggressive_growth", "kyc_loss_tolerance": "gt_30",
-    "kyc_drawdown_reaction": "buy_more", "kyc_return_tradeoff": "all_b", "kyc_goals": "wealth_growth",
-}
-ORDER = list(CONSERVATIVE)
+# As sent: the age typed, every other answer (one goal) as its button.
+CONSERVATIVE = conservative_answers(income_source="pension_only", liquidity_reserve="lt_3m_or_consumer_debt",
+                                    age="I'm 67", horizon="1_3y", loss_tolerance="le_5", goals="retirement")
+AGGRESSIVE = answers(age="35", goals="wealth_growth")
+ORDER = list(CONSERVATIVE)  # the order the questionnaire asks
 
 
 def answer(stack: Stack, sender: str, slot: str, value: str, metadata=None) -> list[dict]:

@@ -97,7 +97,7 @@ def restart_rasa(stack: Stack, port: int, model: Path) -> float:
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{stack.rasa_url}/", timeout=5)
     last_error: Exception | None = None
-    for attempt in range(3):  # the port may linger for a moment after the old process exits
+    for _attempt in range(3):  # the port may linger for a moment after the old process exits
         try:
             start_rasa(stack, port, model)
             return time.monotonic() - stopped

@@ -20,7 +20,16 @@ from dataclasses import dataclass, field
 import pytest
 
 from rasa_bot.channels import UNAVAILABLE
-from tests.e2e.conftest import RASA_SERVER_ENV, Stack, base_env, free_port, model_path, start_rasa, stop_process
+from tests.e2e.conftest import (
+    RASA_SERVER_ENV,
+    Stack,
+    base_env,
+    free_port,
+    migrate_tracker_db,
+    model_path,
+    start_rasa,
+    stop_process,
+)
 from tests.e2e.test_socketio import WebChatSession
 
 pytestmark = pytest.mark.e2e
@@ -80,6 +89,7 @@ def hung(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, Hung
                ACTION_ENDPOINT_URL=f"http://127.0.0.1:{server.port}/webhook", ACTION_TIMEOUT_SECONDS=str(TIMEOUT))
     stack = Stack(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{server.port}", workdir, env)
     try:
+        migrate_tracker_db(f"sqlite:///{env['RASA_TRACKER_DB']}", env)
         start_rasa(stack, rasa_port, model_path())
         yield stack, server
     finally:

@@ -17,6 +17,7 @@ the lock keys under its own Redis key prefix (nothing else in Redis is touched).
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import re
@@ -34,8 +35,20 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from tests.ci import skip_or_fail_in_ci
 from tests.e2e.answers import button
-from tests.e2e.conftest import API_TOKEN, RASA_SERVER_ENV, ROOT, VENV_BIN, Stack, base_env, free_port, wait_until_up
+from tests.e2e.conftest import (
+    API_TOKEN,
+    RASA_SERVER_ENV,
+    ROOT,
+    VENV_BIN,
+    Stack,
+    base_env,
+    free_port,
+    migrate_tracker_db,
+    wait_until_up,
+)
+from tests.factories import middle_answers
 
 pytestmark = pytest.mark.e2e
 
@@ -50,18 +63,7 @@ START_TIMEOUT = int(os.environ.get("ADVISOR_TEST_START_TIMEOUT", "600"))  # 2 Ra
 ENDPOINTS = "deploy/endpoints.production.yml"
 
 # The questionnaire in order (advisor_core/data/questionnaire_v1.yaml): button option ids, the age in words.
-ANSWERS = [
-    ("kyc_income_source", "one_stable_wage"), ("kyc_investable_assets", "100k_500k"),
-    ("kyc_asset_share", "30_50"), ("kyc_liquidity_reserve", "3_6m_mortgage_only"), ("kyc_age", "42"),
-    ("kyc_experience", "equities"), ("kyc_trade_frequency", "1_5"), ("kyc_knowledge_bonds", "falls"),
-    ("kyc_knowledge_diversification", "one_stock"), ("kyc_horizon", "5_10y"), ("kyc_objective", "growth"),
-    ("kyc_loss_tolerance", "le_15"), ("kyc_drawdown_reaction", "hold"), ("kyc_return_tradeoff", "half"),
-    ("kyc_goals", "retirement"),
-]
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+ANSWERS = list(middle_answers(asset_share="30_50", age="42", objective="growth", goals="retirement").items())
 
 
 def _first_line(exc: BaseException) -> str:
@@ -183,9 +185,7 @@ def profile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Profile]:
     problems = _unreachable_services()
     if problems:
         reason = "production-profile services unreachable: " + "; ".join(problems)
-        if _in_ci():
-            pytest.fail(f"{reason} (CI is set: the production profile test must run)", pytrace=False)
-        pytest.skip(reason)
+        skip_or_fail_in_ci(reason, must_run="the production profile test")
     model = _wait_for_model()
 
     run = uuid.uuid4().hex[:12]
@@ -204,6 +204,7 @@ def profile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Profile]:
             for name in (tracker_db, advisor_db):
                 connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
         subprocess.run([sys.executable, "-m", "advisor_core", "migrate"], cwd=ROOT, env=env, check=True, timeout=300)
+        migrate_tracker_db(tracker_url, env)  # as before each release (deploy/PRODUCTION.md)
 
         # Two action servers and two Rasa servers, started together; Rasa i calls action server i.
         ports = {name: free_port() for name in ("actions-1", "actions-2", "rasa-1", "rasa-2")}
@@ -262,7 +263,7 @@ def _cleanup_lock_keys(key_prefix: str) -> None:
 
     client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB, socket_timeout=5, socket_connect_timeout=5)
     try:
-        keys = [key for _, key in zip(range(10_000), client.scan_iter(match=f"{key_prefix}:*", count=500))]
+        keys = list(itertools.islice(client.scan_iter(match=f"{key_prefix}:*", count=500), 10_000))
         if keys:
             client.delete(*keys)
     except Exception as exc:  # noqa: BLE001

@@ -24,14 +24,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from advisor_core.adapters.migrate import upgrade
 from advisor_core.adapters.unit_of_work import SqlAlchemyUnitOfWork, make_session_factory
+from tests.ci import skip_or_fail_in_ci
 
 PG_ADMIN_URL = os.environ.get(
     "ADVISOR_TEST_PG_ADMIN_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
 )
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
 @pytest.fixture
@@ -52,9 +49,7 @@ def postgres_url() -> Iterator[str]:
     except SQLAlchemyError as exc:
         admin.dispose()
         reason = f"PostgreSQL not reachable at {make_url(PG_ADMIN_URL)!r}: {str(exc).splitlines()[0]}"
-        if _in_ci():
-            pytest.fail(f"{reason} (CI is set: the PostgreSQL tests must run)", pytrace=False)
-        pytest.skip(reason)
+        skip_or_fail_in_ci(reason, must_run="the PostgreSQL tests")
 
     name = f"advisor_test_{uuid.uuid4().hex[:16]}"
     try:

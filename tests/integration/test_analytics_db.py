@@ -22,7 +22,7 @@ from advisor_core.errors import PersistenceError
 from advisor_core.services.offers import record_offer_accepted, record_offer_shown
 
 RECORDED = Path(__file__).resolve().parents[1] / "data" / "conversations.jsonl"
-NOW = dt.datetime(2026, 11, 20, 9, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC)
 
 
 def test_offer_events_round_trip_and_are_append_only(make_uow) -> None:
@@ -35,7 +35,7 @@ def test_offer_events_round_trip_and_are_append_only(make_uow) -> None:
                           now=NOW + dt.timedelta(seconds=30), persona="steady", arm="expected")
     with make_uow() as uow:
         events = uow.offer_events.list_for_conversation("conv-9")
-        assert events[0] == shown and events[0].created_at.tzinfo is dt.timezone.utc
+        assert events[0] == shown and events[0].created_at.tzinfo is dt.UTC
         assert [e.kind for e in events] == ["shown", "accepted"]
         assert [e.kind for e in uow.offer_events.list_since(NOW + dt.timedelta(seconds=1))] == ["accepted"]
     with make_uow() as uow:
@@ -68,11 +68,11 @@ def _rasa_events_table(url: str) -> None:
 def test_tracker_store_and_broker_export_give_the_same_funnel(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'tracker.db'}"
     _rasa_events_table(url)
-    now = dt.datetime(2026, 11, 22, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 11, 22, tzinfo=dt.UTC)
     since = (now - dt.timedelta(days=90)).timestamp()
     from_sql = slim_events(iter_tracker_events(url, since=since), now=now, retention_days=90)
     from_file = read_events_jsonl(RECORDED, now=now, retention_days=90)
-    for mine, theirs in zip(funnel_counts(from_sql), funnel_counts(from_file)):
+    for mine, theirs in zip(funnel_counts(from_sql), funnel_counts(from_file), strict=True):
         assert mine.equals(theirs)
 
 
@@ -81,7 +81,7 @@ def test_report_cli_writes_html_and_csvs_without_names(tmp_path: Path, capsys) -
     assert main(["--database-url", db, "migrate"]) == 0
     assert main(["--database-url", db, "load-demo", "--customers", "800"]) == 0
     record_offer_args = dict(customer_id="C000001", conversation_id="conv-1", product_id="deposit_plus",
-                             level=None, channel="rest", now=dt.datetime(2026, 11, 20, 10, tzinfo=dt.timezone.utc))
+                             level=None, channel="rest", now=dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC))
     from advisor_core.adapters.unit_of_work import SqlAlchemyUnitOfWork, make_session_factory
 
     factory = make_session_factory(db)

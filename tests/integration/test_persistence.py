@@ -23,8 +23,8 @@ from advisor_core.adapters.unit_of_work import SqlAlchemyUnitOfWork, make_engine
 from advisor_core.domain.records import Customer, Holding
 from advisor_core.errors import PersistenceError
 from tests.fakes import (
-    FakeUnitOfWork,
     T0,
+    FakeUnitOfWork,
     make_assessment,
     make_customer,
     make_event,
@@ -59,7 +59,7 @@ def _store(make_uow, *records) -> None:
 
 
 def _assert_utc(value: dt.datetime) -> None:
-    assert value.tzinfo is dt.timezone.utc, value
+    assert value.tzinfo is dt.UTC, value
 
 
 # --------------------------------------------------------------------------- schema
@@ -129,7 +129,9 @@ def test_customer_round_trip_with_exact_decimals(make_uow):
         demand_balance=Decimal("0.01"),
         investable_assets=Decimal("9999999999999.99"),  # the largest NUMERIC(15, 2)
         total_assets=Decimal("-1234567.89"),
-        holdings=(Holding("P-1", Decimal("0.10")), Holding("P-2", Decimal("123456789012.34")), Holding("P-1", Decimal("5"))),
+        holdings=(
+            Holding("P-1", Decimal("0.10")), Holding("P-2", Decimal("123456789012.34")), Holding("P-1", Decimal("5")),
+        ),
     )
     bare = Customer("CUST-0002", "No Extras", dt.date(2000, 2, 29), Decimal(0), Decimal(0), Decimal(0))
     with make_uow() as uow:
@@ -158,7 +160,7 @@ def test_assessment_round_trip_times_are_aware_utc(make_uow):
         got = uow.assessments.latest_for_customer("CUST-0001")
         assert got == record
         _assert_utc(got.created_at)
-        assert got.created_at == dt.datetime(2024, 3, 1, 9, 30, 15, 123456, tzinfo=dt.timezone.utc)
+        assert got.created_at == dt.datetime(2024, 3, 1, 9, 30, 15, 123456, tzinfo=dt.UTC)
         assert got.answers["goals"] == ["retirement", "house"] and got.answers["age"] == 43
         assert uow.assessments.latest_for_conversation("conv-anon") == anonymous
         assert uow.assessments.list_for_conversation("conv-1") == [record]
@@ -396,7 +398,7 @@ def test_add_many_with_a_duplicate_stores_nothing(make_uow):
         assert [c.customer_id for c in uow.customers.list_all()] == ["C00002"]
 
 
-# --------------------------------------------------------------------------- the unit-of-work contract (fake, SQLite, PostgreSQL)
+# ------------------------------------------------------------- the unit-of-work contract (fake, SQLite, PostgreSQL)
 
 
 @pytest.fixture(params=["fake", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -499,7 +501,8 @@ def test_contract_lists_are_oldest_first_and_latest_is_newest(any_uow):
         assert uow.assessments.list_for_customer("CUST-0001") == [early, same_1, same_2, later]
         assert uow.assessments.latest_for_customer("CUST-0001") == later
         assert uow.assessments.latest_for_conversation("conv-1") == later
-        assert [r.recommendation_id for r in uow.recommendations.list_for_customer("CUST-0001")] == ["R-early", "R-late"]
+        listed = uow.recommendations.list_for_customer("CUST-0001")
+        assert [r.recommendation_id for r in listed] == ["R-early", "R-late"]
         assert uow.recommendations.latest_for_customer("CUST-0001").recommendation_id == "R-late"
 
 

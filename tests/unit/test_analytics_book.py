@@ -7,7 +7,13 @@ import pandas as pd
 import pytest
 
 from advisor_core.analytics import generate_demo_book
-from advisor_core.analytics.book import BOOK_COLUMNS, HOLDING_COLUMNS, WEALTH_COLUMNS, book_from_customers, synthetic_book
+from advisor_core.analytics.book import (
+    BOOK_COLUMNS,
+    HOLDING_COLUMNS,
+    WEALTH_COLUMNS,
+    book_from_customers,
+    synthetic_book,
+)
 from tests.analytics_rows import TODAY
 
 

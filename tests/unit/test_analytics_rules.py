@@ -33,7 +33,8 @@ def write(tmp_path: Path, change) -> Path:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("change, field", [
-    (lambda d: d["campaigns"]["travel_card"].update(min_flights_a_year="many"), "campaigns.travel_card.min_flights_a_year"),
+    (lambda d: d["campaigns"]["travel_card"].update(min_flights_a_year="many"),
+     "campaigns.travel_card.min_flights_a_year"),
     (lambda d: d["lifetime_value"]["retention"].pop("grow"), "lifetime_value.retention.grow"),
     (lambda d: d["lifetime_value"]["retention"].update(grow=100), "lifetime_value.retention.grow"),
     (lambda d: d["lifecycle"].update(retain_inactive_days=200), "lifecycle.retain_inactive_days"),

@@ -24,7 +24,7 @@ from advisor_core.analytics.funnel import (
 )
 
 RECORDED = Path(__file__).resolve().parents[1] / "data" / "conversations.jsonl"
-NOW = dt.datetime(2026, 11, 22, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 22, tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="module")
@@ -85,11 +85,12 @@ def test_no_message_text_and_no_raw_ids_are_kept(events: pd.DataFrame) -> None:
 
 
 def test_offer_events_add_clicked_and_accepted(events: pd.DataFrame) -> None:
-    at = dt.datetime(2026, 11, 20, 10, tzinfo=dt.timezone.utc)
+    at = dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC)
     offers = pd.DataFrame([dict(event_id=f"e{i}", kind=k, channel="rest", created_at=at)
                            for i, k in enumerate(["shown", "shown", "clicked", "accepted"])])
     table = funnel_table(funnel_counts(events)[0], offers).set_index(["day", "channel"])
-    assert table.loc[("2026-11-20", "rest"), ["offers_shown", "offers_clicked", "offers_accepted"]].tolist() == [2, 1, 1]
+    offer_columns = ["offers_shown", "offers_clicked", "offers_accepted"]
+    assert table.loc[("2026-11-20", "rest"), offer_columns].tolist() == [2, 1, 1]
     assert table.loc[("2026-11-21", "rest"), "offers_shown"] == 0
 
 
@@ -99,7 +100,7 @@ def test_partial_counts_add_up_to_the_whole(events: pd.DataFrame) -> None:
     conversations = sorted(big["conversation"].unique())
     halves = [big[big["conversation"].isin(conversations[::2])], big[big["conversation"].isin(conversations[1::2])]]
     combined = combine_counts(funnel_counts(h) for h in halves)
-    for mine, theirs in zip(combined, whole):
+    for mine, theirs in zip(combined, whole, strict=True):
         pd.testing.assert_frame_equal(mine.reset_index(drop=True), theirs.reset_index(drop=True), check_dtype=False)
 
 

@@ -11,13 +11,20 @@ import pytest
 
 from advisor_core.cli import main as cli_main
 from advisor_core.errors import WeakSecretError
-from advisor_core.identity import (ANONYMOUS, MIN_SECRET_BYTES, Identity, IdentityStatus, check_secret, issue_token,
-                                   verify_token)
+from advisor_core.identity import (
+    ANONYMOUS,
+    MIN_SECRET_BYTES,
+    Identity,
+    IdentityStatus,
+    check_secret,
+    issue_token,
+    verify_token,
+)
 
 SECRET = "unit-test-secret-that-is-long-enough-for-hs256!"
 OTHER_SECRET = "a-completely-different-secret-of-decent-length!!"
-NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
-FAR_FUTURE = int(dt.datetime(2100, 1, 1, tzinfo=dt.timezone.utc).timestamp())
+NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.UTC)
+FAR_FUTURE = int(dt.datetime(2100, 1, 1, tzinfo=dt.UTC).timestamp())
 
 
 def signed(claims: dict[str, object], secret: str = SECRET, algorithm: str = "HS256") -> str:
@@ -167,7 +174,8 @@ def test_no_secret_configured(secret: str | None) -> None:
 
 @pytest.mark.parametrize("secret", ["x" * 31, "short", "密" * 10])  # 10 Chinese characters: 30 bytes
 def test_a_secret_shorter_than_32_bytes_is_refused_with_the_reason(secret: str) -> None:
-    with pytest.raises(WeakSecretError, match=r"ADVISOR_JWT_SECRET is \d+ bytes long; HS256 needs .* at least 32 bytes"):
+    reason = r"ADVISOR_JWT_SECRET is \d+ bytes long; HS256 needs .* at least 32 bytes"
+    with pytest.raises(WeakSecretError, match=reason):
         check_secret(secret)
 
 
@@ -220,3 +228,75 @@ def test_issue_token_claims() -> None:
 def test_issue_token_rejects_unknown_role() -> None:
     with pytest.raises(ValueError, match="role"):
         issue_token("c-1", "admin", SECRET)
+
+
+# ------------------------------------------------------------------ the demo command
+
+
+@pytest.mark.parametrize(("who", "sub", "role"), [
+    (["--customer", "C000123"], "C000123", "customer"),
+    (["--advisor", "Ann Lee"], "Ann Lee", "advisor"),
+])
+def test_token_command_prints_a_token_the_servers_verify(monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str],
+                                                         who: list[str], sub: str, role: str) -> None:
+    monkeypatch.setenv("ADVISOR_JWT_SECRET", SECRET)
+    before = dt.datetime.now(dt.UTC)
+    assert cli_main(["token", *who, "--minutes", "15"]) == 0
+    out = capsys.readouterr()
+    token = out.out.strip()
+    assert "\n" not in token  # stdout is the token alone: TOKEN=$(python -m advisor_core token ...)
+    assert verify_token(token, SECRET) == Identity(IdentityStatus.VERIFIED, sub, role)
+    assert verify_token(token, OTHER_SECRET).status is IdentityStatus.INVALID
+    exp = jwt.decode(token, SECRET, algorithms=["HS256"])["exp"]
+    assert before + dt.timedelta(minutes=15) - dt.timedelta(seconds=2) <= dt.datetime.fromtimestamp(exp, dt.UTC)
+    assert dt.datetime.fromtimestamp(exp, dt.UTC) <= dt.datetime.now(dt.UTC) + dt.timedelta(minutes=15)
+    assert f"{role} {sub}, valid 15 minutes" in out.err
+
+
+def test_token_command_defaults_to_an_hour(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("ADVISOR_JWT_SECRET", SECRET)
+    assert cli_main(["token", "--customer", "C000123"]) == 0
+    token = capsys.readouterr().out.strip()
+    exp = dt.datetime.fromtimestamp(jwt.decode(token, SECRET, algorithms=["HS256"])["exp"], dt.UTC)
+    assert dt.timedelta(minutes=59) < exp - dt.datetime.now(dt.UTC) <= dt.timedelta(minutes=60)
+
+
+def test_token_command_refuses_without_a_secret(monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("ADVISOR_JWT_SECRET", raising=False)
+    assert cli_main(["token", "--customer", "C000123"]) == 2
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert "ADVISOR_JWT_SECRET is not set" in out.err
+
+
+def test_token_command_refuses_a_weak_secret(monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("ADVISOR_JWT_SECRET", "x" * 31)
+    assert cli_main(["token", "--advisor", "A0001"]) == 2
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert "ADVISOR_JWT_SECRET is 31 bytes long; HS256 needs a secret of at least 32 bytes" in out.err
+
+
+@pytest.mark.parametrize(("args", "problem"), [
+    (["--customer", "  "], "the customer id must not be empty"),
+    (["--customer", "C000123", "--minutes", "0"], "--minutes must be from 1 to 1440"),
+    (["--advisor", "A0001", "--minutes", "1441"], "--minutes must be from 1 to 1440"),
+])
+def test_token_command_refuses_bad_arguments(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                             args: list[str], problem: str) -> None:
+    monkeypatch.setenv("ADVISOR_JWT_SECRET", SECRET)
+    assert cli_main(["token", *args]) == 2
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert problem in out.err
+
+
+def test_token_command_needs_exactly_one_of_customer_or_advisor(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADVISOR_JWT_SECRET", SECRET)
+    for args in ([], ["--customer", "C1", "--advisor", "A1"]):
+        with pytest.raises(SystemExit) as exit_info:  # argparse's usage error
+            cli_main(["token", *args])
+        assert exit_info.value.code == 2

@@ -156,7 +156,7 @@ def test_the_record_rule_and_the_book_rule_agree() -> None:
         held["balanced_fund"] > 0, np.array([int(lv) if lv else 0 for lv in levels]),
         np.array([float(c.demand_balance) for c in records]) + held["deposit_plus"],
         np.array([float(c.total_assets) for c in records]), LABELLING)
-    assert list(column) == [persona_of(c, lv, LABELLING) for c, lv in zip(records, levels)]
+    assert list(column) == [persona_of(c, lv, LABELLING) for c, lv in zip(records, levels, strict=True)]
     assert set(column) == {"steady", "growth", "cash_keeper"}
 
 

@@ -66,7 +66,7 @@ def test_interval_is_the_wald_interval() -> None:
 
 
 def test_experiment_from_recorded_offer_events() -> None:
-    t = dt.datetime(2026, 11, 20, tzinfo=dt.timezone.utc)
+    t = dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
     rows = [
         ("e1", "C1", "shown", "bond_fund", "steady", "expected"),
         ("e2", "C1", "clicked", "bond_fund", "steady", "expected"),

@@ -8,7 +8,13 @@ import pytest
 
 from advisor_core.adapters.datafiles import default_language_words, load_language_words
 from advisor_core.domain.language import (
-    CHINESE, ENGLISH, language_signal, mostly_chinese, normalise_tag, requested_language)
+    CHINESE,
+    ENGLISH,
+    language_signal,
+    mostly_chinese,
+    normalise_tag,
+    requested_language,
+)
 from advisor_core.errors import DataFileError
 
 WORDS = default_language_words()

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from advisor_core.adapters.datafiles import default_questionnaire
 from tests.scripts import load_script
-
 
 nlu_eval = load_script("nlu_eval")
 

@@ -20,7 +20,7 @@ from advisor_core.services.offers import (
 from tests.fakes import FakeUnitOfWork
 
 CATALOG = default_catalog()
-NOW = dt.datetime(2026, 11, 20, 9, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC)
 
 
 def show(uow: FakeUnitOfWork, product: str = "bond_fund", level: RiskLevel | None = RiskLevel.C3, **kw):

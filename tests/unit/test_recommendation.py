@@ -160,7 +160,8 @@ def test_renovation_loan_audiences() -> None:
 
 
 def test_renovation_loan_reason_says_credit() -> None:
-    ok, reasons = explain_product(CATALOG, "renovation_instalment", CustomerContext(level=RiskLevel.C2, **seasoned(800)))
+    ctx = CustomerContext(level=RiskLevel.C2, **seasoned(800))
+    ok, reasons = explain_product(CATALOG, "renovation_instalment", ctx)
     assert ok
     assert "credit, not an investment" in " ".join(reasons)
 

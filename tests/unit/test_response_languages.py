@@ -83,7 +83,7 @@ def test_language_slot_is_the_contracts() -> None:
     assert slot is not None, "the domain has no slot `language`"
     assert slot["type"] == "categorical"
     assert slot["values"] == ["en", ZH]
-    assert slot["initial_value"] == "en"
+    assert slot.get("initial_value") is None   # empty until set: English is the default variation
     assert slot["influence_conversation"] is False
     assert slot["mappings"] == [{"type": "from_entity", "entity": "language"}]
 

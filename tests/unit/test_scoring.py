@@ -21,9 +21,9 @@ from advisor_core.errors import (
 )
 from tests.factories import (
     CAPACITY_KEYS,
+    CAPACITY_MAX,
     KNOWLEDGE_CORRECT,
     KNOWLEDGE_OPTIONS,
-    CAPACITY_MAX,
     SLOT,
     SPEC_BOLD_FROM,
     SPEC_CAREFUL_LOSS,
@@ -39,6 +39,7 @@ from tests.factories import (
     band_number,
     conservative_answers,
     knowledge_correct,
+    middle_answers,
     scaled,
     spec_points,
 )
@@ -132,6 +133,17 @@ def test_fully_aggressive_customer(q: Questionnaire) -> None:
     assert result.lowest_category is False
     assert result.needs_human_review_from is None
     assert result.questionnaire_version == "v1"
+
+
+def test_middle_customer_is_what_the_factory_says(q: Questionnaire) -> None:
+    # tests/factories.middle_answers is the base of most tests' answer sets: hold it to its docstring.
+    result = score(q, middle_answers())
+    assert result.total == 65
+    assert (result.capacity, result.willingness) == (70, 60)   # 21 of 30, 30 of 50
+    assert result.level is RiskLevel.C4
+    assert result.caps == ()
+    assert result.lowest_category is False
+    assert list(middle_answers()) == list(q.slots)   # in the order the questionnaire asks
 
 
 def test_item_points_recorded_per_item(q: Questionnaire) -> None:

@@ -23,16 +23,11 @@ from advisor_core.services.recommendations import (
     recommend_and_record,
     request_product,
 )
+from tests.factories import middle_answers
 from tests.fakes import FakeUnitOfWork, make_customer
 
-NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.timezone.utc)
-MIDDLE = {
-    "kyc_income_source": "one_stable_wage", "kyc_investable_assets": "100k_500k", "kyc_asset_share": "10_30",
-    "kyc_liquidity_reserve": "3_6m_mortgage_only", "kyc_age": 40, "kyc_experience": "equities",
-    "kyc_trade_frequency": "1_5", "kyc_knowledge_bonds": "falls", "kyc_knowledge_diversification": "one_stock",
-    "kyc_horizon": "5_10y", "kyc_objective": "income", "kyc_loss_tolerance": "le_15",
-    "kyc_drawdown_reaction": "hold", "kyc_return_tradeoff": "half", "kyc_goals": ["child_education"],
-}
+NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
+MIDDLE = middle_answers(goals=["child_education"])
 
 
 def take(uow: FakeUnitOfWork, answers=MIDDLE, *, customer_id="C000001", now=NOW):

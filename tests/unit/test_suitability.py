@@ -21,7 +21,7 @@ from advisor_core.domain.suitability import (
 )
 from advisor_core.errors import RetakeLimitError
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 T0 = dt.datetime(2025, 3, 10, 9, 30, tzinfo=UTC)
 
 

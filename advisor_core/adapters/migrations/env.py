@@ -9,7 +9,10 @@ developer; revisions are always reviewed and committed by hand.
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
+from sqlalchemy.engine import Connection
 
 from advisor_core.adapters.orm import metadata as target_metadata
 from advisor_core.adapters.unit_of_work import make_engine
@@ -17,7 +20,7 @@ from advisor_core.adapters.unit_of_work import make_engine
 config = context.config
 
 
-def _configure(**kwargs) -> None:
+def _configure(**kwargs: Any) -> None:
     context.configure(
         target_metadata=target_metadata,
         compare_type=True,
@@ -32,7 +35,7 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
-def _run_with(connection) -> None:
+def _run_with(connection: Connection) -> None:
     _configure(connection=connection, render_as_batch=connection.dialect.name == "sqlite")
     with context.begin_transaction():
         context.run_migrations()
@@ -43,7 +46,10 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run_with(connection)
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("no database: pass a connection in config.attributes or set sqlalchemy.url")
+    engine = make_engine(url)
     try:
         with engine.begin() as connection:
             _run_with(connection)
