@@ -537,6 +537,9 @@ def _scale_of(value: Decimal) -> Decimal:
 # ------------------------------------------------------------------ quantities in an item's unit
 
 
+_LONGEST = Decimal(120)   # more years than this is a calendar year ("by 2030")
+
+
 def _in_item_unit(q: _Quantity, unit: NumericUnit, short_answer: bool) -> tuple[Decimal, Decimal] | None:
     """The quantity in the item's unit, or None when it is not that kind of number."""
     low, high = q.low, q.high
@@ -563,12 +566,12 @@ def _in_item_unit(q: _Quantity, unit: NumericUnit, short_answer: bool) -> tuple[
     if q.unit == "":
         # A bare number counts only in a short answer ("7", "about 4"): in a sentence it is too
         # often an age or a calendar year ("when she turns 18", "by 2030").
-        if not short_answer or high > 120:
+        if not short_answer or high > _LONGEST:
             return None
         return low, high
     factor = factors.get(q.unit)
-    if factor is None:
-        return None
+    if factor is None or (q.unit == "years" and high > _LONGEST):
+        return None   # "2030 years" (Chinese "2030年"): a calendar year, not a number of years
     return low * factor, high * factor
 
 
@@ -709,8 +712,8 @@ def _split_reading(item: Item, words: list[str], c: _Compiled) -> tuple[str, ...
     tokens = _numbers_view(words, c, fractions=True)
     sides = {i: "first" for i, _ in _phrase_hits(words_in(first_words, c.lex.language), tokens, c)}
     sides.update({i: "second" for i, _ in _phrase_hits(words_in(second_words, c.lex.language), tokens, c)})
-    shares = [q for q in _quantities(tokens, c) if q.unit in ("", "percent") and not q.scaled
-              and q.low == q.high and 0 <= q.low <= _HUNDRED]
+    shares = [(q, q.low * _HUNDRED if q.fraction else q.low) for q in _quantities(tokens, c)
+              if q.unit in ("", "percent") and not q.scaled and q.low == q.high and 0 <= q.low <= _HUNDRED]
     second_share: Decimal | None = None
     pair = _share_pair(tokens)
     if pair is not None and sides:
@@ -719,11 +722,11 @@ def _split_reading(item: Item, words: list[str], c: _Compiled) -> tuple[str, ...
         larger, smaller = max(pair), min(pair)
         second_share = larger if named == "second" else smaller
     else:
-        for q in shares:
+        for q, share in shares:   # "half in A" is 50%, not 0.5%
             side = next((sides[i] for i in range(q.end, min(q.end + 4, len(tokens))) if i in sides), None)
             side = side or next((sides[i] for i in range(max(0, q.start - 2), q.start) if i in sides), None)
             if side is not None:
-                second_share = q.low if side == "second" else _HUNDRED - q.low
+                second_share = share if side == "second" else _HUNDRED - share
                 break
     if second_share is None:
         return None
@@ -998,6 +1001,9 @@ def _decide(item: Item, readings: list[tuple[str, ...]], text: str, words: list[
     raise AmbiguousAnswerError(item.slot, text, candidates)
 
 
+_AN_AGE = ("", "about")   # "42", "about 42": an age; "over 60", "under 18": not one
+
+
 def parse_age(item: Item, text: str, *, lexicon: Lexicon | None = None) -> int:
     """Return a whole age in years from "42", "I'm 42", "forty two"; raise otherwise."""
     if len(text) > MAX_ANSWER_CHARS:
@@ -1005,7 +1011,8 @@ def parse_age(item: Item, text: str, *, lexicon: Lexicon | None = None) -> int:
     c, words = _views(text, lexicon or _default_lexicon())
     ages = [q for q in _quantities(_numbers_view(words, c, fractions=True), c)
             if q.unit in ("", "years") and not q.scaled]
-    if len(ages) != 1 or ages[0].low != ages[0].high:
+    if len(ages) != 1 or ages[0].low != ages[0].high or ages[0].comparator not in _AN_AGE:
+        # "30 to 40", "over 60", "under 18" (not 18: the customer may be a minor) are no age
         raise AnswerError(item.slot, f"no single age found in {text!r}")
     age = ages[0].low
     if ages[0].fraction or age != age.to_integral_value() or not 0 <= age <= MAX_AGE:
