@@ -233,6 +233,7 @@ class _Compiled:
     digressions: _Index
     short_digressions: _Index
     refusals: _Index
+    masks: _Index                                            # comparators and not-negations
     filler: frozenset[str]                                   # words of comparators
 
 
@@ -287,6 +288,8 @@ def _compile(lex: Lexicon) -> _Compiled:
         digressions=_Index((tuple(norm(p)), True) for p in lex.digressions),
         short_digressions=_Index((tuple(norm(p)), True) for p in lex.short_digressions),
         refusals=_Index((tuple(norm(p)), True) for p in lex.refusals),
+        masks=_Index([*((phrase, True) for phrase, _ in (*before, *after)),
+                      *((tuple(norm(p)), True) for p in lex.not_negations)]),
         filler=frozenset(w for phrase, _ in (*before, *after) for w in phrase),
     )
 
@@ -868,10 +871,11 @@ def _keyword_index(options: tuple[Option, ...], c: _Compiled) -> _Index:
 def _keyword_hits(options: tuple[Option, ...], words: list[str], c: _Compiled) -> list[_Hit]:
     index = _by_identity("keywords", options, c, lambda: _keyword_index(options, c))
     hits = [_Hit(option, i, i + len(phrase)) for i, phrase, option in index.find_all(words)]
-    # a keyword inside a longer keyword found at the same place does not count on its own
+    # a keyword inside a longer keyword, comparator or not-negation found at the same place does
+    # not count on its own ("growth" in "maximum growth", "不多" in "差不多", "most" in "at most")
+    spans = [(h.start, h.end) for h in hits] + [(i, i + len(p)) for i, p, _ in c.masks.find_all(words)]
     return [h for h in hits
-            if not any(o is not h and o.start <= h.start and h.end <= o.end and (o.end - o.start) > (h.end - h.start)
-                       for o in hits)]
+            if not any(start <= h.start and h.end <= end and end - start > h.end - h.start for start, end in spans)]
 
 
 def _phrase_hits(phrases: tuple[str, ...], words: list[str], c: _Compiled) -> list[tuple[int, tuple[str, ...]]]:

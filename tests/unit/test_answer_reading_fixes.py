@@ -6,6 +6,8 @@ Chinese answers follow them (the code is shared, so the fix is for both language
 - A share written as a fraction ("half in A") is a percentage of the money: "half in A" was 0.5%
   in A, so mostly B, a riskier reading than the customer's half.
 - More years than anyone waits ("2030 years", Chinese "2030年") is a calendar year, not a horizon.
+- A keyword inside a comparator ("most" in "at most", "a little" in "a little over") is part of
+  the comparator: it made "at most 30%" reach into 50-70% (Chinese: "不多" in "差不多").
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pytest
 from advisor_core.adapters.datafiles import default_questionnaire
 from advisor_core.domain.answer_parsing import parse_answer
 from advisor_core.domain.answers import ReadingKind, read_answer
-from advisor_core.errors import AnswerError, UnknownOptionError
+from advisor_core.errors import AmbiguousAnswerError, AnswerError, UnknownOptionError
 
 Q = default_questionnaire()
 
@@ -47,3 +49,18 @@ def test_a_fraction_of_the_money_is_a_share(text: str, option: str) -> None:
 def test_a_calendar_year_is_not_a_horizon(text: str) -> None:
     with pytest.raises(UnknownOptionError):
         parse_answer(Q.item("horizon"), text)
+
+
+@pytest.mark.parametrize(("key", "text", "option"), [
+    ("investable_assets", "a little over 100k", "100k_500k"),
+    ("investable_assets", "a little less than 500k", "100k_500k"),
+    ("loss_tolerance", "a bit over 5%", "le_15"),
+])
+def test_a_keyword_inside_a_comparator_is_the_comparator(key: str, text: str, option: str) -> None:
+    assert parse_answer(Q.item(key), text) == option
+
+
+def test_at_most_is_no_majority() -> None:
+    with pytest.raises(AmbiguousAnswerError) as info:
+        parse_answer(Q.item("asset_share"), "at most 30%")
+    assert info.value.candidates == ("30_50", "10_30", "lt_10")
