@@ -155,8 +155,8 @@ def _continues_numeral(tokens: Sequence[str], j: int) -> bool:
         return before in _POWERS                      # "3万5"
     if token == _DECIMAL_POINT and j + 1 < len(tokens):
         after = tokens[j + 1]
-        return (before in _DIGITS or bool(_ARABIC.fullmatch(before))) and (
-            after in _DIGITS or bool(_ARABIC.fullmatch(after)))   # "一点五万"
+        return (before in _DIGITS or before in _POWERS or bool(_ARABIC.fullmatch(before))) and (
+            after in _DIGITS or bool(_ARABIC.fullmatch(after)))   # "一点五万", "五十点五"
     return False
 
 
@@ -380,7 +380,7 @@ def _spread_scales(tokens: list[Token]) -> list[Token]:
             continue
         for start in range(len(high.scale)):
             multiplier = _scale(high.scale[start:])
-            if multiplier is not None and low.value * multiplier <= high.value:
+            if multiplier is not None and low.value * multiplier < high.value:   # "一到十万": 1万 to 10万
                 out[k] = Numeral(_tidy(low.value * multiplier), high.scaled, high.scale[start:])
                 break
     return out

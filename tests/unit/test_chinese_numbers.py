@@ -68,6 +68,8 @@ def read(text: str) -> str:
     # a range's first end takes the second's scale
     ("三十到五十万", "<300000S> 到 <500000S>"),
     ("1到3百万", "<1000000S> 到 <3000000S>"),
+    ("一到十万", "<10000S> 到 <100000S>"),             # not the empty range 100,000 to 100,000
+    ("百分之五十点五", "<50.5> %"),
     # a period before a count is one per period
     ("两周一次", "每 <2> 周 <1> 次"),
     ("三个月一次", "每 <3> 个 月 <1> 次"),
