@@ -35,6 +35,10 @@ How an answer is read (docs/answer-reading.md says it at length; the words are d
    "business *plus* investment income") is not read: the answer is ambiguous between it and
    the options the data names (else every option with fewer points).
 
+A text with a CJK character is read the same way with ``reading_zh.yaml``: each character is a
+word, numerals are read by ``chinese_numbers.py`` (cn2an, plus "两三年", "50来万", "十几年",
+"三成"...), and the items' Chinese keywords come from that file. The caller does not choose.
+
 So an answer is never read as more risk than the customer stated: the result is an option whose
 range holds what was stated (or the one with fewer points on a shared edge), or a question back.
 An answer that cannot be understood raises UnknownOptionError (or AnswerError for an age), so
@@ -94,6 +98,10 @@ _NEAR = Decimal(1000)       # "just under X" is within a thousandth of X
 #: No typed answer is this long; a longer message is not read as one (and costs no time).
 MAX_ANSWER_CHARS = 500
 _PLAIN_UNITS = ("", "currency")
+#: A text with a CJK character is read with this language's words (reading_zh.yaml), any other
+#: with English: the caller does not choose.
+CJK_LANGUAGE = "zh"
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -145,8 +153,10 @@ def _default_lexicon(language: str = DEFAULT_LANGUAGE) -> Lexicon:
 
 
 def _lexicon_for(text: str, lexicon: Lexicon | None) -> Lexicon:
-    """The lexicon given, else English."""
-    return lexicon or _default_lexicon()
+    """The lexicon given, else Chinese for a text with a CJK character, else English."""
+    if lexicon is not None:
+        return lexicon
+    return _default_lexicon(CJK_LANGUAGE if _CJK.search(text) else DEFAULT_LANGUAGE)
 
 
 # ------------------------------------------------------------------ tokens
