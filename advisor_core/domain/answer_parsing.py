@@ -662,7 +662,7 @@ def _in_item_unit(q: _Quantity, unit: NumericUnit, short_answer: bool) -> tuple[
 
 def _stated_interval(low: Decimal, high: Decimal, comparator: str, *, limit: bool) -> Interval:
     if low != high:
-        return Interval(low, True, high, True)
+        return _stated_range(low, high, comparator, limit=limit)
     if comparator == "more":
         return Interval(low, False, None, False)
     if comparator == "at_least":
@@ -677,6 +677,16 @@ def _stated_interval(low: Decimal, high: Decimal, comparator: str, *, limit: boo
     if comparator == "just_over":
         return Interval(low, False, low + max(low, Decimal(1)) / _NEAR, True)
     return Interval.point(low)
+
+
+def _stated_range(low: Decimal, high: Decimal, comparator: str, *, limit: bool) -> Interval:
+    """"3 to 5 years"; a comparator widens it: "within 1 or 2 years" reaches down to 0 ("一两年内"),
+    "2 or 3 years or more" up without end (a limit item keeps the range: "up to 10-20%")."""
+    if comparator in ("more", "at_least"):
+        return Interval(low, comparator == "at_least", None, False)
+    if comparator in ("less", "at_most") and not limit:
+        return Interval(Decimal(0), True, high, comparator == "at_most")
+    return Interval(low, True, high, True)
 
 
 def _options_for_interval(item: Item, stated: Interval) -> tuple[str, ...]:

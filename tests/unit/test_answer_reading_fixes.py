@@ -8,6 +8,8 @@ Chinese answers follow them (the code is shared, so the fix is for both language
 - More years than anyone waits ("2030 years", Chinese "2030年") is a calendar year, not a horizon.
 - A keyword inside a comparator ("most" in "at most", "a little" in "a little over") is part of
   the comparator: it made "at most 30%" reach into 50-70% (Chinese: "不多" in "差不多").
+- A comparator widens a range: "within 1 to 2 years" (Chinese "一两年内") was read as 1-3 years,
+  though the money may be needed within the year.
 """
 
 from __future__ import annotations
@@ -64,3 +66,17 @@ def test_at_most_is_no_majority() -> None:
     with pytest.raises(AmbiguousAnswerError) as info:
         parse_answer(Q.item("asset_share"), "at most 30%")
     assert info.value.candidates == ("30_50", "10_30", "lt_10")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("within 1 to 2 years", ("lt_1y", "1_3y")),
+    ("2 or 3 years or more", ("1_3y", "3_5y", "5_10y", "gt_10y")),
+])
+def test_a_comparator_widens_a_range(text: str, expected: tuple[str, ...]) -> None:
+    with pytest.raises(AmbiguousAnswerError) as info:
+        parse_answer(Q.item("horizon"), text)
+    assert info.value.candidates == expected
+
+
+def test_a_limit_keeps_its_range() -> None:
+    assert parse_answer(Q.item("loss_tolerance"), "up to 16 to 20%") == "le_30"
