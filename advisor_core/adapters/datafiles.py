@@ -28,6 +28,7 @@ from advisor_core.domain.questionnaire import (
     Item,
     ItemGroup,
     ItemReading,
+    ItemWords,
     NumericBand,
     NumericMapping,
     NumericUnit,
@@ -433,11 +434,21 @@ _LEXICON_LISTS = ("negations", "not_negations", "clause_breaks", "range_joiners"
                   "every", "question_starts", "digressions", "short_digressions", "age_words",
                   "asking_words")
 _LEXICON_NUMBERS = ("scales", "fractions", "counts", "periods", "per_year")
+_LEXICON_MAY_BE_EMPTY = ("counts",)   # Chinese counts are numerals ("两三次"), read as numbers
 _COMPARATOR_KINDS = ("more", "at_least", "less", "at_most", "about", "just_under", "just_over")
+_UNIT_KINDS = ("percent", "months", "years", "weeks", "days", "decades", "times", "currency", "age")
+_NUMBER_LIBRARIES = ("text2num", "cn2an", "none")
+_UNICODE_FORMS = ("NFC", "NFKC")
+_SPLIT_LABELS = ("after", "before")
 
 
-def load_lexicon(path: Path | str) -> Lexicon:
-    """The words one language reads answers with (advisor_core/data/reading_<language>.yaml)."""
+def load_lexicon(path: Path | str, questionnaire: Questionnaire | None = None) -> Lexicon:
+    """The words one language reads answers with (advisor_core/data/reading_<language>.yaml).
+
+    With the questionnaire, the file's words for items and goals (`items`, `goals`) are checked
+    against it: every item with options and every option has words, and each reading field the
+    item uses (negated, facets, comparison, split) has this language's words too.
+    """
     file = Path(path)
     r = _Reader(file.name)
     data = r.mapping(_read_yaml(file), "(top)")
@@ -450,7 +461,7 @@ def load_lexicon(path: Path | str) -> Lexicon:
 
     def numbers(key: str) -> tuple[tuple[str, Decimal], ...]:
         table = r.mapping(data.get(key), key)
-        if not table:
+        if not table and key not in _LEXICON_MAY_BE_EMPTY:
             raise r.fail(key, "must not be empty")
         return tuple((str(k).lower(), r.decimal(table, k, key)) for k in table)
 
@@ -470,9 +481,7 @@ def load_lexicon(path: Path | str) -> Lexicon:
     if window < 1:
         raise r.fail("negation_window", "must be at least 1")
     short_message = r.integer(data, "short_message", "(top)")
-    number_words = r.text(data, "number_words", "(top)")
-    if number_words not in ("text2num", "none"):
-        raise r.fail("number_words", f"{number_words!r} is not one of text2num, none")
+    number_words = _one_of(r, r.text(data, "number_words", "(top)"), "number_words", _NUMBER_LIBRARIES)
     vague = []
     for phrase, bounds in r.mapping(data.get("vague"), "vague").items():
         if (not isinstance(bounds, list) or len(bounds) != 2
@@ -489,7 +498,7 @@ def load_lexicon(path: Path | str) -> Lexicon:
         negation_window=window,
         comparators=kinds("comparators", _COMPARATOR_KINDS),
         after=kinds("after", _COMPARATOR_KINDS),
-        units=kinds("units", ("percent", "months", "years", "weeks", "days", "decades", "times", "currency")),
+        units=kinds("units", _UNIT_KINDS),
         short_message=short_message,
         vague=tuple(vague),
         negations=lists["negations"],
@@ -509,7 +518,128 @@ def load_lexicon(path: Path | str) -> Lexicon:
         counts=tables["counts"],
         periods=tables["periods"],
         per_year=tables["per_year"],
+        unicode_form=_one_of(r, data["unicode_form"], "unicode_form", _UNICODE_FORMS) if "unicode_form" in data else "",
+        rewrites=_rewrites(r, data.get("rewrites", {})),
+        than=_word_list(r, data["than"], "than") if "than" in data else (),
+        refusals=_word_list(r, data["refusals"], "refusals") if "refusals" in data else (),
+        split_label=_one_of(r, data.get("split_label", "after"), "split_label", _SPLIT_LABELS),
+        items=_lexicon_items(r, data["items"], questionnaire) if "items" in data else (),
+        goals=_lexicon_goals(r, data["goals"], questionnaire) if "goals" in data else None,
     )
+
+
+def _one_of(r: _Reader, value: Any, field: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise r.fail(field, f"{value!r} is not one of {', '.join(allowed)}")
+    return str(value)
+
+
+def _word_list(r: _Reader, value: Any, field: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(w, str) and w.strip() for w in value):
+        raise r.fail(field, "must be a non-empty list of non-empty texts")
+    return tuple(w.lower() for w in value)
+
+
+def _rewrites(r: _Reader, value: Any) -> tuple[tuple[str, str], ...]:
+    table = r.mapping(value, "rewrites")
+    if not all(isinstance(k, str) and k and isinstance(v, str) for k, v in table.items()):
+        raise r.fail("rewrites", "must map non-empty texts to texts")
+    return tuple((k.lower(), v.lower()) for k, v in table.items())
+
+
+_ITEM_WORD_FIELDS = ("options", "reading")
+_READING_WORD_FIELDS = ("negated", "premise", "facets", "comparison", "split")
+
+
+def _lexicon_items(r: _Reader, value: Any, questionnaire: Questionnaire | None) -> tuple[tuple[str, ItemWords], ...]:
+    table = r.mapping(value, "items")
+    known = {i.key: i for i in questionnaire.items if not i.is_age} if questionnaire is not None else None
+    if known is not None:
+        unknown = [k for k in table if k not in known]
+        if unknown:
+            raise r.fail(f"items[{unknown[0]}]", "is not an item with options in the questionnaire")
+        missing = [k for k in known if k not in table]
+        if missing:
+            raise r.fail("items", f"no words for {', '.join(missing)}")
+    return tuple((str(key), _item_words(r, raw, f"items[{key}]", known[key] if known else None))
+                 for key, raw in table.items())
+
+
+def _lexicon_goals(r: _Reader, value: Any, questionnaire: Questionnaire | None) -> ItemWords:
+    raw = r.mapping(value, "goals")
+    if set(raw) - {"options"}:
+        raise r.fail("goals", f"unknown field(s) {', '.join(sorted(set(raw) - {'options'}))}")
+    ids = questionnaire.goals.option_ids if questionnaire is not None else None
+    return ItemWords(options=_option_words(r, raw.get("options"), "goals.options", ids))
+
+
+def _item_words(r: _Reader, value: Any, field: str, item: Item | None) -> ItemWords:
+    raw = r.mapping(value, field)
+    unknown = set(raw) - set(_ITEM_WORD_FIELDS)
+    if unknown:
+        raise r.fail(field, f"unknown field(s) {', '.join(sorted(unknown))}")
+    options = _option_words(r, raw.get("options"), f"{field}.options", item.option_ids if item else None)
+    reading = r.mapping(raw.get("reading", {}), f"{field}.reading")
+    unknown = set(reading) - set(_READING_WORD_FIELDS)
+    if unknown:
+        raise r.fail(f"{field}.reading", f"unknown field(s) {', '.join(sorted(unknown))}")
+    if item is not None:
+        _check_reading_words(r, reading, f"{field}.reading", item.reading)
+    sub = f"{field}.reading"
+    facets = r.mapping(reading.get("facets", {}), f"{sub}.facets")
+    comparison = r.mapping(reading.get("comparison", {}), f"{sub}.comparison")
+    split = r.mapping(reading.get("split", {}), f"{sub}.split")
+
+    def words(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+        return _word_list(r, table[key], f"{where}.{key}") if key in table else ()
+
+    return ItemWords(
+        options=options,
+        negated=words(reading, "negated", sub),
+        premise=words(reading, "premise", sub),
+        facets=tuple((str(name), _word_list(r, w, f"{sub}.facets.{name}")) for name, w in facets.items()),
+        more=words(comparison, "more", f"{sub}.comparison"),
+        less=words(comparison, "less", f"{sub}.comparison"),
+        first=words(split, "first", f"{sub}.split"),
+        second=words(split, "second", f"{sub}.split"),
+    )
+
+
+def _option_words(r: _Reader, value: Any, field: str,
+                  option_ids: tuple[str, ...] | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    table = r.mapping(value, field)
+    if option_ids is not None:
+        for option_id in table:
+            if option_id not in option_ids:
+                raise r.fail(f"{field}[{option_id}]", "is not an option of this item")
+        missing = [o for o in option_ids if o not in table]
+        if missing:
+            raise r.fail(field, f"no words for {', '.join(missing)}")
+    return tuple((str(o), _word_list(r, w, f"{field}[{o}]")) for o, w in table.items())
+
+
+def _check_reading_words(r: _Reader, raw: dict[str, Any], field: str, reading: ItemReading) -> None:
+    """Words for every reading field the item uses, and none for a field it does not use."""
+    uses = {"negated": reading.negated_option is not None, "premise": bool(reading.premise),
+            "facets": bool(reading.facets), "comparison": reading.comparison is not None,
+            "split": reading.split is not None}
+    for name, used in uses.items():
+        if used and name not in raw:
+            raise r.fail(f"{field}.{name}", "missing: the item reads it")
+        if not used and name in raw:
+            raise r.fail(f"{field}.{name}", "the item does not read it")
+    facets = r.mapping(raw.get("facets", {}), f"{field}.facets")
+    for name, _ in reading.facets:
+        if name not in facets:
+            raise r.fail(f"{field}.facets.{name}", "missing: an option needs it")
+    for name in facets:
+        if name not in dict(reading.facets):
+            raise r.fail(f"{field}.facets.{name}", "is not a facet of this item")
+    for name, keys in (("comparison", ("more", "less")), ("split", ("first", "second"))):
+        table = r.mapping(raw.get(name, {}), f"{field}.{name}")
+        for key in keys:
+            if name in raw and key not in table:
+                raise r.fail(f"{field}.{name}.{key}", "missing")
 
 
 @functools.lru_cache(maxsize=4)
@@ -518,7 +648,7 @@ def default_lexicon(language: str = DEFAULT_LANGUAGE) -> Lexicon:
     path = _default_path(LEXICON_FILE.format(language=language))
     if not path.exists():
         raise DataFileError(path.name, "(file)", f"no reading words for language {language!r}")
-    return load_lexicon(path)
+    return load_lexicon(path, default_questionnaire())
 
 
 def load_language_words(path: Path | str | None = None) -> LanguageWords:

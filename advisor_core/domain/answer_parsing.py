@@ -35,6 +35,10 @@ How an answer is read (docs/answer-reading.md says it at length; the words are d
    "business *plus* investment income") is not read: the answer is ambiguous between it and
    the options the data names (else every option with fewer points).
 
+A text with a CJK character is read the same way with ``reading_zh.yaml``: each character is a
+word, numerals are read by ``chinese_numbers.py`` (cn2an, plus "两三年", "50来万", "十几年",
+"三成"...), and the items' Chinese keywords come from that file. The caller does not choose.
+
 So an answer is never read as more risk than the customer stated: the result is an option whose
 range holds what was stated (or the one with fewer points on a shared edge), or a question back.
 An answer that cannot be understood raises UnknownOptionError (or AnswerError for an age), so
@@ -45,6 +49,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -52,14 +57,18 @@ from typing import Any, TypeVar
 
 from text_to_num import alpha2digit
 
+from advisor_core.domain.chinese_numbers import Numeral, read_numerals
 from advisor_core.domain.questionnaire import (
     DEFAULT_LANGUAGE,
     Combine,
     GoalsQuestion,
     Interval,
     Item,
+    ItemWords,
     NumericUnit,
     Option,
+    goals_with_words,
+    item_with_words,
     words_in,
 )
 from advisor_core.domain.scoring import MAX_AGE
@@ -90,6 +99,10 @@ _NEAR = Decimal(1000)       # "just under X" is within a thousandth of X
 #: No typed answer is this long; a longer message is not read as one (and costs no time).
 MAX_ANSWER_CHARS = 500
 _PLAIN_UNITS = ("", "currency")
+#: A text with a CJK character is read with this language's words (reading_zh.yaml), any other
+#: with English: the caller does not choose.
+CJK_LANGUAGE = "zh"
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -121,6 +134,17 @@ class Lexicon:
     short_message: int = 3
     age_words: tuple[str, ...] = ()     # "until she is 18": the number after them is an age
     asking_words: tuple[str, ...] = ()  # a message that starts with one and ends in "?" is a question
+    unicode_form: str = ""              # "NFKC": full-width digits and signs read as plain ones
+    rewrites: tuple[tuple[str, str], ...] = ()   # plain text written first ("百分百" -> "百分之百")
+    than: tuple[str, ...] = ()          # "A比B风险大": a comparison's subject stands before these
+    refusals: tuple[str, ...] = ()      # after "more than X" they turn it around: "超过20%就受不了"
+    split_label: str = "after"          # where A / B stand beside their share: "70% A", "A七成"
+    #: this language's words for each item (by key) and for the goals, added to the questionnaire's
+    items: tuple[tuple[str, ItemWords], ...] = ()
+    goals: ItemWords | None = None
+
+    def words_for(self, item_key: str) -> ItemWords | None:
+        return next((words for key, words in self.items if key == item_key), None)
 
 
 def _default_lexicon(language: str = DEFAULT_LANGUAGE) -> Lexicon:
@@ -128,6 +152,13 @@ def _default_lexicon(language: str = DEFAULT_LANGUAGE) -> Lexicon:
     from advisor_core.adapters.datafiles import default_lexicon
 
     return default_lexicon(language)
+
+
+def _lexicon_for(text: str, lexicon: Lexicon | None) -> Lexicon:
+    """The lexicon given, else Chinese for a text with a CJK character, else English."""
+    if lexicon is not None:
+        return lexicon
+    return _default_lexicon(CJK_LANGUAGE if _CJK.search(text) else DEFAULT_LANGUAGE)
 
 
 # ------------------------------------------------------------------ tokens
@@ -195,6 +226,7 @@ class _Compiled:
     """A lexicon prepared for fast matching (phrases as token tuples)."""
     lex: Lexicon
     word_contractions: tuple[tuple[re.Pattern[str], dict[str, str]], ...]
+    rewrites: tuple[re.Pattern[str], dict[str, str]] | None
     negations: frozenset[str]
     not_negations: tuple[tuple[str, ...], ...]
     clause_breaks: tuple[tuple[str, ...], ...]
@@ -214,6 +246,8 @@ class _Compiled:
     question_starts: _Index
     digressions: _Index
     short_digressions: _Index
+    refusals: _Index
+    masks: _Index                                            # comparators and not-negations
     filler: frozenset[str]                                   # words of comparators
 
 
@@ -236,12 +270,18 @@ def _compile(lex: Lexicon) -> _Compiled:
     if suffix:
         alternatives = "|".join(re.escape(w) for w in sorted(suffix, key=len, reverse=True))
         contractions.append((re.compile("(" + alternatives + r")\b"), suffix))
-    norm = functools.partial(_normalise_words, contractions=tuple(contractions))
+    rewrites = None
+    if lex.rewrites:
+        table = dict(lex.rewrites)
+        rewrites = (re.compile("|".join(re.escape(w) for w in sorted(table, key=len, reverse=True))), table)
+    norm = functools.partial(_normalise_words, contractions=tuple(contractions), rewrites=rewrites,
+                             unicode_form=lex.unicode_form)
     before = _longest_first((tuple(norm(p)), kind) for kind, ps in lex.comparators for p in ps)
     after = _longest_first((tuple(norm(p)), kind) for kind, ps in lex.after for p in ps)
     return _Compiled(
         lex=lex,
         word_contractions=tuple(contractions),
+        rewrites=rewrites,
         negations=frozenset(lex.negations),
         not_negations=tuple(tuple(norm(p)) for p in lex.not_negations),
         clause_breaks=tuple(tuple(norm(p)) for p in lex.clause_breaks),
@@ -261,6 +301,9 @@ def _compile(lex: Lexicon) -> _Compiled:
         question_starts=_Index((tuple(norm(p)), True) for p in lex.question_starts),
         digressions=_Index((tuple(norm(p)), True) for p in lex.digressions),
         short_digressions=_Index((tuple(norm(p)), True) for p in lex.short_digressions),
+        refusals=_Index((tuple(norm(p)), True) for p in lex.refusals),
+        masks=_Index([*((phrase, True) for phrase, _ in (*before, *after)),
+                      *((tuple(norm(p)), True) for p in lex.not_negations)]),
         filler=frozenset(w for phrase, _ in (*before, *after) for w in phrase),
     )
 
@@ -270,8 +313,17 @@ def _expansion(table: dict[str, str]) -> Callable[[re.Match[str]], str]:
     return lambda m: table[m.group(1)]
 
 
-def _normalise_words(text: str, *, contractions: tuple[tuple[re.Pattern[str], dict[str, str]], ...]) -> list[str]:
+def _normalise_words(text: str, *, contractions: tuple[tuple[re.Pattern[str], dict[str, str]], ...],
+                     rewrites: tuple[re.Pattern[str], dict[str, str]] | None = None,
+                     unicode_form: str = "") -> list[str]:
+    if unicode_form == "NFKC":
+        text = unicodedata.normalize("NFKC", text)
+    elif unicode_form == "NFC":
+        text = unicodedata.normalize("NFC", text)
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-")
+    if rewrites is not None:
+        pattern, table = rewrites
+        text = pattern.sub(lambda m: table[m.group(0)], text)
     for pattern, table in contractions:
         text = pattern.sub(_expansion(table), text)
     text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)       # "debt-free", "fifty-two"
@@ -280,7 +332,8 @@ def _normalise_words(text: str, *, contractions: tuple[tuple[re.Pattern[str], di
 
 
 def _words_view(text: str, c: _Compiled) -> list[str]:
-    return _normalise_words(text, contractions=c.word_contractions)
+    return _normalise_words(text, contractions=c.word_contractions, rewrites=c.rewrites,
+                            unicode_form=c.lex.unicode_form)
 
 
 def _match_at(tokens: Sequence[object], i: int, phrase: tuple[str, ...]) -> bool:
@@ -310,12 +363,19 @@ class _Num:
 
 def _numbers_view(words: list[str], c: _Compiled, *, fractions: bool, singles: bool | None = None) -> list[object]:
     """The words with numbers as _Num: number words, scales and fractions applied."""
-    tokens = _replace_phrases(words, c.fractions) if fractions else list(words)
+    tokens: list[str] = _replace_phrases(words, c.fractions) if fractions else list(words)
+    read: Sequence[object] = tokens
     if c.lex.number_words == "text2num":
         text = alpha2digit(" ".join(tokens), c.lex.language, threshold=0)
-        tokens = _tokens(_THOUSANDS.sub("", text))
+        read = _tokens(_THOUSANDS.sub("", text))
+    elif c.lex.number_words == "cn2an":
+        read = read_numerals(tokens)   # "三十万", "两三年", "50来万", "三成" (chinese_numbers.py)
     out: list[object] = []
-    for token in tokens:
+    for token in read:
+        if isinstance(token, Numeral):
+            out.append(_Num(token.value, scaled=token.scaled))
+            continue
+        assert isinstance(token, str)
         if token[0].isdigit():
             try:
                 out.append(_Num(Decimal(token)))
@@ -476,7 +536,7 @@ def _is_negated_at(tokens: Sequence[object], start: int, c: _Compiled, phrase: S
     lowest = max(0, start - c.lex.negation_window * reach)
     for j in range(start - 1, lowest - 1, -1):
         token = tokens[j]
-        if any(j - len(b) + 1 >= 0 and _match_at(tokens, j - len(b) + 1, b) for b in c.clause_breaks):
+        if _break_ends_at(tokens, j, c):
             return False
         if token in c.negations and not _inside_not_negation(tokens, j, c):
             return True
@@ -520,21 +580,7 @@ def _quantities(tokens: list[object], c: _Compiled) -> list[_Quantity]:
                 j = j + 2 + used2
         if high is not first and high.scaled and not low.scaled and low.value * _scale_of(high.value) <= high.value:
             low = _Num(low.value * _scale_of(high.value), scaled=True)   # "200 to 300 thousand"
-        comparator = ""
-        pos = start - (1 if negative else 0)
-        while pos > 0 and tokens[pos - 1] in c.openers:
-            pos -= 1
-        while (hit := _phrase_ending_at(tokens, pos, c.before)) is not None:
-            kind, at = hit
-            if kind == "about":   # keep looking: "up to about 10%"
-                comparator = comparator or "about"
-                pos = at
-                continue
-            comparator = _FLIP.get(kind, kind) if _is_negated_at(tokens, at, c, reach=2) else kind
-            break
-        after = next((kind for phrase, kind in c.after if _match_at(tokens, j, phrase)), None)
-        if after is not None and not comparator:
-            comparator = after
+        comparator = _comparator(tokens, start - (1 if negative else 0), j, c)
         lo, hi = sorted((low.value, high.value))
         if negative:
             lo, hi = -hi, -lo
@@ -542,6 +588,45 @@ def _quantities(tokens: list[object], c: _Compiled) -> list[_Quantity]:
                                start, j))
         i = j
     return found
+
+
+def _comparator(tokens: list[object], pos: int, j: int, c: _Compiled) -> str:
+    """How the number from tokens[pos] to tokens[j] is qualified: by a phrase before it (turned
+    around by a negation shortly before: "can't lose more than 5%"), else by one after it; and a
+    refusal after it turns a lower bound around ("超过20%就受不了" is at most 20%)."""
+    comparator = ""
+    while pos > 0 and tokens[pos - 1] in c.openers:
+        pos -= 1
+    while (hit := _phrase_ending_at(tokens, pos, c.before)) is not None:
+        kind, at = hit
+        if kind == "about":   # keep looking: "up to about 10%"
+            comparator = comparator or "about"
+            pos = at
+            continue
+        if _is_negated_at(tokens, at, c, reach=2):
+            return _FLIP.get(kind, kind)
+        comparator = kind
+        break
+    after = next((kind for phrase, kind in c.after if _match_at(tokens, j, phrase)), None)
+    if after is not None and not comparator:
+        comparator = after
+    if comparator in _REFUSED and _refused_after(tokens, j, c):
+        return _REFUSED[comparator]
+    return comparator
+
+
+# "超过20%就受不了" (more than 20% is too much) is at most 20%; "20%以上不行" is less than 20%
+_REFUSED = {"more": "at_most", "at_least": "less"}
+
+
+def _refused_after(tokens: list[object], j: int, c: _Compiled) -> bool:
+    """A refusal after the number, in its clause and within twice the negation window."""
+    for k in range(j, min(len(tokens), j + 2 * c.lex.negation_window + 2)):
+        if c.refusals.at(tokens, k) is not None:
+            return True
+        if _break_ends_at(tokens, k, c):
+            return False
+    return False
 
 
 def _scale_of(value: Decimal) -> Decimal:
@@ -552,6 +637,9 @@ def _scale_of(value: Decimal) -> Decimal:
 
 
 # ------------------------------------------------------------------ quantities in an item's unit
+
+
+_LONGEST = Decimal(120)   # more years than this is a calendar year ("by 2030", "2030年")
 
 
 def _in_item_unit(q: _Quantity, unit: NumericUnit, short_answer: bool) -> tuple[Decimal, Decimal] | None:
@@ -580,18 +668,18 @@ def _in_item_unit(q: _Quantity, unit: NumericUnit, short_answer: bool) -> tuple[
     if q.unit == "":
         # A bare number counts only in a short answer ("7", "about 4"): in a sentence it is too
         # often an age or a calendar year ("when she turns 18", "by 2030").
-        if not short_answer or high > 120:
+        if not short_answer or high > _LONGEST:
             return None
         return low, high
     factor = factors.get(q.unit)
-    if factor is None:
-        return None
+    if factor is None or (q.unit == "years" and high > _LONGEST):
+        return None   # "2030年": a calendar year, not a number of years
     return low * factor, high * factor
 
 
 def _stated_interval(low: Decimal, high: Decimal, comparator: str, *, limit: bool) -> Interval:
     if low != high:
-        return Interval(low, True, high, True)
+        return _stated_range(low, high, comparator, limit=limit)
     if comparator == "more":
         return Interval(low, False, None, False)
     if comparator == "at_least":
@@ -606,6 +694,16 @@ def _stated_interval(low: Decimal, high: Decimal, comparator: str, *, limit: boo
     if comparator == "just_over":
         return Interval(low, False, low + max(low, Decimal(1)) / _NEAR, True)
     return Interval.point(low)
+
+
+def _stated_range(low: Decimal, high: Decimal, comparator: str, *, limit: bool) -> Interval:
+    """"3 to 5 years"; a comparator widens it: "within 1 or 2 years" reaches down to 0 ("一两年内"),
+    "2 or 3 years or more" up without end (a limit item keeps the range: "up to 10-20%")."""
+    if comparator in ("more", "at_least"):
+        return Interval(low, comparator == "at_least", None, False)
+    if comparator in ("less", "at_most") and not limit:
+        return Interval(Decimal(0), True, high, comparator == "at_most")
+    return Interval(low, True, high, True)
 
 
 def _options_for_interval(item: Item, stated: Interval) -> tuple[str, ...]:
@@ -726,8 +824,8 @@ def _split_reading(item: Item, words: list[str], c: _Compiled) -> tuple[str, ...
     tokens = _numbers_view(words, c, fractions=True)
     sides = {i: "first" for i, _ in _phrase_hits(words_in(first_words, c.lex.language), tokens, c)}
     sides.update({i: "second" for i, _ in _phrase_hits(words_in(second_words, c.lex.language), tokens, c)})
-    shares = [q for q in _quantities(tokens, c) if q.unit in ("", "percent") and not q.scaled
-              and q.low == q.high and 0 <= q.low <= _HUNDRED]
+    shares = [(q, q.low * _HUNDRED if q.fraction else q.low) for q in _quantities(tokens, c)
+              if q.unit in ("", "percent") and not q.scaled and q.low == q.high and 0 <= q.low <= _HUNDRED]
     second_share: Decimal | None = None
     pair = _share_pair(tokens)
     if pair is not None and sides:
@@ -736,17 +834,38 @@ def _split_reading(item: Item, words: list[str], c: _Compiled) -> tuple[str, ...
         larger, smaller = max(pair), min(pair)
         second_share = larger if named == "second" else smaller
     else:
-        for q in shares:
-            side = next((sides[i] for i in range(q.end, min(q.end + 4, len(tokens))) if i in sides), None)
-            side = side or next((sides[i] for i in range(max(0, q.start - 2), q.start) if i in sides), None)
+        for q, share in shares:   # "half in A" is 50%, not 0.5%
+            side = _share_side(q, sides, tokens, c)
             if side is not None:
-                second_share = q.low if side == "second" else _HUNDRED - q.low
+                second_share = share if side == "second" else _HUNDRED - share
                 break
     if second_share is None:
         return None
     stand_in = Item(item.key, item.number, item.slot, item.group, item.question, item.why,
                     item.options, mapping)
     return _options_for_interval(stand_in, Interval.point(second_share))
+
+
+def _share_side(q: _Quantity, sides: dict[int, str], tokens: list[object], c: _Compiled) -> str | None:
+    """Which choice a share is of: the label after it ("70% A"), else the one just before; where
+    the language names the choice first ("A七成"), the label before it in its clause, else after."""
+    after = next((sides[i] for i in range(q.end, min(q.end + 4, len(tokens))) if i in sides), None)
+    if c.lex.split_label == "before":
+        return _label_before(q, sides, tokens, c) or after
+    return after or next((sides[i] for i in range(max(0, q.start - 2), q.start) if i in sides), None)
+
+
+def _label_before(q: _Quantity, sides: dict[int, str], tokens: list[object], c: _Compiled) -> str | None:
+    for i in range(q.start - 1, -1, -1):
+        if i in sides:
+            return sides[i]
+        if isinstance(tokens[i], _Num) or _break_ends_at(tokens, i, c):
+            return None
+    return None
+
+
+def _break_ends_at(tokens: Sequence[object], j: int, c: _Compiled) -> bool:
+    return any(j - len(b) + 1 >= 0 and _match_at(tokens, j - len(b) + 1, b) for b in c.clause_breaks)
 
 
 def _share_pair(tokens: list[object]) -> tuple[Decimal, Decimal] | None:
@@ -789,10 +908,11 @@ def _keyword_index(options: tuple[Option, ...], c: _Compiled) -> _Index:
 def _keyword_hits(options: tuple[Option, ...], words: list[str], c: _Compiled) -> list[_Hit]:
     index = _by_identity("keywords", options, c, lambda: _keyword_index(options, c))
     hits = [_Hit(option, i, i + len(phrase)) for i, phrase, option in index.find_all(words)]
-    # a keyword inside a longer keyword found at the same place does not count on its own
+    # a keyword inside a longer keyword, comparator or not-negation found at the same place does
+    # not count on its own ("growth" in "maximum growth", "不多" in "差不多", "most" in "at most")
+    spans = [(h.start, h.end) for h in hits] + [(i, i + len(p)) for i, p, _ in c.masks.find_all(words)]
     return [h for h in hits
-            if not any(o is not h and o.start <= h.start and h.end <= o.end and (o.end - o.start) > (h.end - h.start)
-                       for o in hits)]
+            if not any(start <= h.start and h.end <= end and end - start > h.end - h.start for start, end in spans)]
 
 
 def _phrase_hits(phrases: tuple[str, ...], words: Sequence[object],
@@ -855,6 +975,10 @@ def _compared(item: Item, hits: list[_Hit], words: list[str], c: _Compiled) -> s
     if not marks or not named <= set(pair):
         return None
     position, kind = min(marks)
+    # "A比B风险大": the subject stands before the language's "than" word when one comes first
+    thans = [i for i, _ in _phrase_hits(c.lex.than, words, c) if i < position]
+    if thans and any(h.start < thans[0] for h in hits):
+        position = thans[0]
     before = [h for h in hits if h.start < position]
     subject = (before[-1] if before else hits[0]).option
     if kind == "more":
@@ -923,8 +1047,8 @@ def parse_option(item: Item, text: str, *, lexicon: Lexicon | None = None) -> st
         return raw
     if len(raw) > MAX_ANSWER_CHARS:
         raise UnknownOptionError(item.slot, text[:MAX_ANSWER_CHARS], item.option_ids)
-    lex = lexicon or _default_lexicon()
-    c, words = _views(raw, lex)
+    c, words = _views(raw, _lexicon_for(raw, lexicon))
+    item = _localised(item, c)
     try:
         return _read_option(item, text, words, c)
     except UnknownOptionError:
@@ -932,6 +1056,21 @@ def parse_option(item: Item, text: str, *, lexicon: Lexicon | None = None) -> st
         if corrected == words:
             raise
         return _read_option(item, text, corrected, c)   # one typo fixed: "stoks", "morgage"
+
+
+def _localised(item: Item, c: _Compiled) -> Item:
+    """The item with the lexicon's own words for it added (reading_<language>.yaml)."""
+    words = c.lex.words_for(item.key)
+    if words is None:
+        return item
+    return _by_identity("localised", item, c, lambda: item_with_words(item, c.lex.language, words))
+
+
+def _localised_goals(goals: GoalsQuestion, c: _Compiled) -> GoalsQuestion:
+    words = c.lex.goals
+    if words is None:
+        return goals
+    return _by_identity("localised", goals, c, lambda: goals_with_words(goals, c.lex.language, words))
 
 
 def _read_option(item: Item, text: str, words: list[str], c: _Compiled) -> str:
@@ -1029,16 +1168,20 @@ def _decide(item: Item, readings: list[tuple[str, ...]], text: str, words: list[
     raise AmbiguousAnswerError(item.slot, text, candidates)
 
 
+_AN_AGE = ("", "about")   # "42", "about 42": an age; "over 60", "under 18": not one
+
+
 def parse_age(item: Item, text: str, *, lexicon: Lexicon | None = None) -> int:
     """Return a whole age in years from "42", "I'm 42", "forty two"; raise otherwise."""
     if len(text) > MAX_ANSWER_CHARS:
         raise AnswerError(item.slot, "too long to be an age")
-    c, words = _views(text, lexicon or _default_lexicon())
+    c, words = _views(text, _lexicon_for(text, lexicon))
     tokens = _numbers_view(words, c, fractions=True)
     if any(isinstance(t, _Num) and tokens[i + 1:i + 2] == ["s"] for i, t in enumerate(tokens)):
         raise AnswerError(item.slot, f"a decade, not an age: {text!r}")   # "in my 40s"
-    ages = [q for q in _quantities(tokens, c) if q.unit in ("", "years") and not q.scaled]
-    if len(ages) != 1 or ages[0].low != ages[0].high:
+    ages = [q for q in _quantities(tokens, c) if q.unit in ("", "years", "age") and not q.scaled]
+    if len(ages) != 1 or ages[0].low != ages[0].high or ages[0].comparator not in _AN_AGE:
+        # "30 to 40", "over 60", "under 18" (not 18: the customer may be a minor) are no age
         raise AnswerError(item.slot, f"no single age found in {text!r}")
     age = ages[0].low
     if ages[0].fraction or age != age.to_integral_value() or not 0 <= age <= MAX_AGE:
@@ -1053,7 +1196,8 @@ def parse_goals(goals: GoalsQuestion, text: str, *, lexicon: Lexicon | None = No
         return [raw]
     if len(raw) > MAX_ANSWER_CHARS:
         raise UnknownOptionError(goals.slot, text[:MAX_ANSWER_CHARS], goals.option_ids)
-    c, words = _views(raw, lexicon or _default_lexicon())
+    c, words = _views(raw, _lexicon_for(raw, lexicon))
+    goals = _localised_goals(goals, c)
     named = set(_keyword_options(goals.options, words, c))
     found = [o.id for o in goals.options if o.id in named]
     if len(found) > 1 and "none" in found:
@@ -1075,7 +1219,7 @@ def numbers_in(text: str, *, lexicon: Lexicon | None = None) -> list[Decimal]:
 
     A fraction on its own ("a third") is a share, not a number, and is left out.
     """
-    c, words = _views(text, lexicon or _default_lexicon())
+    c, words = _views(text, _lexicon_for(text, lexicon))
     found = []
     tokens = _numbers_view(words, c, fractions=True, singles=False)
     for i, t in enumerate(tokens):
@@ -1092,7 +1236,7 @@ def amount_in(text: str, *, lexicon: Lexicon | None = None) -> Decimal | None:
     right after an age word: "500 a month until she is 18" -> 500, "about 300k" -> 300000,
     "2000 or 3000" -> None (not one amount).
     """
-    lex = lexicon or _default_lexicon()
+    lex = _lexicon_for(text, lexicon)
     c, words = _views(text, lex)
     tokens = _numbers_view(words, c, fractions=True, singles=False)
     amounts = [q for q in _quantities(tokens, c)
@@ -1114,7 +1258,7 @@ def is_question(text: str, *, lexicon: Lexicon | None = None) -> bool:
     "do nothing" is an answer and "do options count?" a question, so an asking word makes a
     question only with a question mark at the end.
     """
-    c, words = _views(text, lexicon or _default_lexicon())
+    c, words = _views(text, _lexicon_for(text, lexicon))
     if c.question_starts.at(words, 0) is not None:
         return True
     asks = text.rstrip().endswith(("?", "\uff1f"))
@@ -1123,7 +1267,7 @@ def is_question(text: str, *, lexicon: Lexicon | None = None) -> bool:
 
 def is_digression(text: str, *, lexicon: Lexicon | None = None) -> bool:
     """Whether the message is a question or request of its own ("what is a bond fund?", "stop")."""
-    lex = lexicon or _default_lexicon()
+    lex = _lexicon_for(text, lexicon)
     c, words = _views(text, lex)
     if is_question(text, lexicon=lex) or c.digressions.find_all(words):
         return True
@@ -1137,7 +1281,7 @@ def reads_as_answer(item: Item | GoalsQuestion, text: str, *, lexicon: Lexicon |
     True for an answer that parses, one that is ambiguous (it gets a question back) and an
     impossible age (it is still an age); false for a digression. Cheap: no model, no I/O.
     """
-    lex = lexicon or _default_lexicon()
+    lex = _lexicon_for(text, lexicon)
     if not text.strip() or len(text) > MAX_ANSWER_CHARS or is_digression(text, lexicon=lex):
         return False
     try:
@@ -1152,7 +1296,8 @@ def reads_as_answer(item: Item | GoalsQuestion, text: str, *, lexicon: Lexicon |
     return True
 
 
-_PER_YEAR_OF_UNIT = {"years": Decimal(1), "months": Decimal(12), "weeks": Decimal(52), "days": Decimal(365)}
+_PER_YEAR_OF_UNIT = {"years": Decimal(1), "age": Decimal(1), "months": Decimal(12), "weeks": Decimal(52),
+                     "days": Decimal(365)}
 
 
 def years_in(text: str, *, lexicon: Lexicon | None = None) -> Decimal | None:
@@ -1161,7 +1306,7 @@ def years_in(text: str, *, lexicon: Lexicon | None = None) -> Decimal | None:
     None when there is no single exact number, or when its unit is not a time (a percentage, an
     amount of money, a count).
     """
-    lex = lexicon or _default_lexicon()
+    lex = _lexicon_for(text, lexicon)
     c, words = _views(text, lex)
     tokens = _numbers_view(words, c, fractions=True)   # "a year and a half" is 1.5 years
     found = [q for q in _quantities(tokens, c) if not q.fraction]

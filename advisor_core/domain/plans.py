@@ -17,9 +17,11 @@ from advisor_core.domain.calculators import EDUCATION_TARGET_AGE
 PLAN_SLOTS = ("child_age", "monthly_contribution", "target_amount")  # the education plan form's slots
 MAX_MONTHLY = Decimal(1_000_000)     # a monthly amount above this is a typing mistake, not a plan
 MAX_TARGET = Decimal(100_000_000)
-# Words that turn an amount given for the monthly question into a target to reach.
+# Words that turn an amount given for the monthly question into a target to reach (Chinese has
+# no word edges: "目标是三十万", "存够二十万").
 TARGET_WORDS = re.compile(r"\b(target|goal|reach|need|want to have|total|by the time|aim|saved|in the end|end up"
-                          r"|altogether|in total|all together)\b", re.I)
+                          r"|altogether|in total|all together)\b"
+                          r"|目标|总共|一共|存够|攒够|凑够|达到|总额|总金额", re.I)
 
 
 class AmountKind(enum.StrEnum):

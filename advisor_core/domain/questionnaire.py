@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from advisor_core.domain.levels import RiskLevel
@@ -224,6 +224,69 @@ class GoalsQuestion:
     @property
     def option_ids(self) -> tuple[str, ...]:
         return tuple(o.id for o in self.options)
+
+
+@dataclass(frozen=True)
+class ItemWords:
+    """One language's words for one item (or the goals question), kept with that language's other
+    reading words in reading_<language>.yaml and added to the item's own when it is read in it."""
+    options: tuple[tuple[str, tuple[str, ...]], ...] = ()   # option id -> keywords
+    negated: tuple[str, ...] = ()                           # ItemReading.negated_words
+    premise: tuple[str, ...] = ()
+    facets: tuple[tuple[str, tuple[str, ...]], ...] = ()    # facet name -> words
+    more: tuple[str, ...] = ()                              # ItemReading.comparison
+    less: tuple[str, ...] = ()
+    first: tuple[str, ...] = ()                             # ItemReading.split
+    second: tuple[str, ...] = ()
+
+    def for_option(self, option_id: str) -> tuple[str, ...]:
+        return next((words for oid, words in self.options if oid == option_id), ())
+
+    def for_facet(self, facet: str) -> tuple[str, ...]:
+        return next((words for name, words in self.facets if name == facet), ())
+
+
+def _with(words: Words, language: str, more: tuple[str, ...]) -> Words:
+    """``words`` with ``more`` added to the language's list."""
+    if not more:
+        return words
+    others = tuple((lang, w) for lang, w in words if lang != language)
+    return (*others, (language, words_in(words, language) + more))
+
+
+def _option_with(option: Option, language: str, more: tuple[str, ...]) -> Option:
+    if not more:
+        return option
+    if language == DEFAULT_LANGUAGE:
+        return replace(option, keywords=option.keywords + more)
+    return replace(option, other_keywords=_with(option.other_keywords, language, more))
+
+
+def item_with_words(item: Item, language: str, words: ItemWords) -> Item:
+    """The item with one language's words added to its options' keywords and its reading."""
+    r = item.reading
+    comparison = r.comparison
+    if comparison is not None:
+        comparison = (comparison[0], _with(comparison[1], language, words.more),
+                      _with(comparison[2], language, words.less))
+    split = r.split
+    if split is not None:
+        split = (_with(split[0], language, words.first), _with(split[1], language, words.second), split[2])
+    reading = replace(
+        r,
+        negated_words=_with(r.negated_words, language, words.negated),
+        premise=_with(r.premise, language, words.premise),
+        facets=tuple((name, _with(w, language, words.for_facet(name))) for name, w in r.facets),
+        comparison=comparison,
+        split=split,
+    )
+    options = tuple(_option_with(o, language, words.for_option(o.id)) for o in item.options)
+    return replace(item, options=options, reading=reading)
+
+
+def goals_with_words(goals: GoalsQuestion, language: str, words: ItemWords) -> GoalsQuestion:
+    """The goals question with one language's words added to its options' keywords."""
+    return replace(goals, options=tuple(_option_with(o, language, words.for_option(o.id)) for o in goals.options))
 
 
 @dataclass(frozen=True)
