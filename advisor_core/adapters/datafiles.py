@@ -522,6 +522,9 @@ def load_lexicon(path: Path | str, questionnaire: Questionnaire | None = None) -
         rewrites=_rewrites(r, data.get("rewrites", {})),
         than=_word_list(r, data["than"], "than") if "than" in data else (),
         refusals=_word_list(r, data["refusals"], "refusals") if "refusals" in data else (),
+        question_ends=_word_list(r, data["question_ends"], "question_ends") if "question_ends" in data else (),
+        question_phrases=(_word_list(r, data["question_phrases"], "question_phrases")
+                          if "question_phrases" in data else ()),
         split_label=_one_of(r, data.get("split_label", "after"), "split_label", _SPLIT_LABELS),
         items=_lexicon_items(r, data["items"], questionnaire) if "items" in data else (),
         goals=_lexicon_goals(r, data["goals"], questionnaire) if "goals" in data else None,

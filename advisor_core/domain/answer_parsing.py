@@ -134,6 +134,8 @@ class Lexicon:
     short_message: int = 3
     age_words: tuple[str, ...] = ()     # "until she is 18": the number after them is an age
     asking_words: tuple[str, ...] = ()  # a message that starts with one and ends in "?" is a question
+    question_ends: tuple[str, ...] = ()     # a message ending in one asks ("...算交易吗")
+    question_phrases: tuple[str, ...] = ()  # a message holding one asks ("年终奖算不算收入")
     unicode_form: str = ""              # "NFKC": full-width digits and signs read as plain ones
     rewrites: tuple[tuple[str, str], ...] = ()   # plain text written first ("百分百" -> "百分之百")
     than: tuple[str, ...] = ()          # "A比B风险大": a comparison's subject stands before these
@@ -1258,8 +1260,14 @@ def is_question(text: str, *, lexicon: Lexicon | None = None) -> bool:
     "do nothing" is an answer and "do options count?" a question, so an asking word makes a
     question only with a question mark at the end.
     """
-    c, words = _views(text, _lexicon_for(text, lexicon))
+    lex = _lexicon_for(text, lexicon)
+    c, words = _views(text, lex)
     if c.question_starts.at(words, 0) is not None:
+        return True
+    bare = text.strip().rstrip("?？!！。.~ 啊呀呢哈")
+    if lex.question_ends and bare.endswith(lex.question_ends):
+        return True
+    if any(phrase in text for phrase in lex.question_phrases):
         return True
     asks = text.rstrip().endswith(("?", "\uff1f"))
     return asks and bool(words) and words[0] in c.lex.asking_words
@@ -1309,7 +1317,7 @@ def years_in(text: str, *, lexicon: Lexicon | None = None) -> Decimal | None:
     lex = _lexicon_for(text, lexicon)
     c, words = _views(text, lex)
     tokens = _numbers_view(words, c, fractions=True)   # "a year and a half" is 1.5 years
-    found = [q for q in _quantities(tokens, c) if not q.fraction]
+    found = [q for q in _quantities(tokens, c) if not q.fraction or q.unit != ""]   # "半岁" is half a year
     if len(found) != 1 or found[0].low != found[0].high or found[0].negative or found[0].scaled:
         return None
     per_year = Decimal(1) if found[0].unit == "" else _PER_YEAR_OF_UNIT.get(found[0].unit)

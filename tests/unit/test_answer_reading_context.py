@@ -114,3 +114,44 @@ def test_a_decade_is_not_an_age() -> None:
 def test_an_amount_until_an_age_reads_the_amount() -> None:
     assert read_monthly_or_target("1000 a month until he's 18").amount == Decimal(1000)
     assert read_monthly_or_target("is 500 a month enough?").kind is AmountKind.REJECTED
+
+
+# ------------------------------------------------------------------ the same rules in Chinese
+
+
+@pytest.mark.parametrize(("slot", "text"), [
+    ("kyc_experience", "可转债算不算复杂产品"),
+    ("kyc_trade_frequency", "基金转换也算交易吗"),
+    ("kyc_horizon", "提前取出来会不会亏？"),
+])
+def test_a_chinese_question_that_names_an_option_is_not_an_answer(slot: str, text: str) -> None:
+    assert read_answer(Q, slot, text).kind is ReadingKind.REJECTED
+
+
+def test_not_even_a_share_is_under_it() -> None:
+    assert read_answer(Q, "kyc_asset_share", "连一成都不到").value == "lt_10"
+
+
+@pytest.mark.parametrize("text", ["稍微增长一点就行", "适度增长 别太冒险"])
+def test_hedged_growth_in_chinese_is_asked_back(text: str) -> None:
+    reading = read_answer(Q, "kyc_objective", text)
+    assert reading.kind is ReadingKind.AMBIGUOUS
+    assert set(reading.candidates) == {"income", "growth"}
+
+
+def test_not_too_aggressive_is_never_aggressive() -> None:
+    reading = read_answer(Q, "kyc_objective", "要增长但是不要太激进")
+    assert "aggressive_growth" not in (reading.candidates or (reading.value,))
+
+
+@pytest.mark.parametrize(("slot", "text", "option"), [
+    ("kyc_drawdown_reaction", "先割掉一部分再说", "sell_some"),
+    ("kyc_liquidity_reserve", "基本月光", "none_or_informal_debt"),
+])
+def test_everyday_chinese_words(slot: str, text: str, option: str) -> None:
+    assert read_answer(Q, slot, text).value == option
+
+
+def test_both_in_chinese_is_asked_back_without_the_extremes() -> None:
+    reading = read_answer(Q, "kyc_return_tradeoff", "两边都买一点吧")
+    assert set(reading.candidates) == {"mostly_a", "half", "mostly_b"}
