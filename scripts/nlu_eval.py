@@ -493,6 +493,9 @@ def print_typed_figures(f: dict[str, Any], name: str = "") -> None:
 
 # ================================================================== evaluate
 
+_AGENTS: dict[str, Any] = {}
+
+
 def parse_all(model: Path, texts: Sequence[str]) -> tuple[list[Parse], set[str] | None]:
     """Parse texts in process with a trained model; also return the intents the model knows (None
     for an NLU-only model, whose domain is empty)."""
@@ -503,7 +506,9 @@ def parse_all(model: Path, texts: Sequence[str]) -> tuple[list[Parse], set[str] 
     configure_structlog(logging.WARNING)  # no debug line per parsed message
     logging.getLogger("rasa").setLevel(logging.WARNING)
 
-    agent = Agent.load(str(model))
+    agent = _AGENTS.get(str(model))
+    if agent is None:
+        agent = _AGENTS[str(model)] = Agent.load(str(model))   # once per run, not per held-out file
 
     async def run() -> list[dict[str, Any]]:
         return [await agent.parse_message(text) for text in texts]
