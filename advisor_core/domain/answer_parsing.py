@@ -58,6 +58,7 @@ from typing import Any, TypeVar
 from text_to_num import alpha2digit
 
 from advisor_core.domain.chinese_numbers import Numeral, read_numerals
+from advisor_core.domain.language import CJK_CHARACTER
 from advisor_core.domain.questionnaire import (
     DEFAULT_LANGUAGE,
     Combine,
@@ -102,7 +103,6 @@ _PLAIN_UNITS = ("", "currency")
 #: A text with a CJK character is read with this language's words (reading_zh.yaml), any other
 #: with English: the caller does not choose.
 CJK_LANGUAGE = "zh"
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ def _lexicon_for(text: str, lexicon: Lexicon | None) -> Lexicon:
     """The lexicon given, else Chinese for a text with a CJK character, else English."""
     if lexicon is not None:
         return lexicon
-    return _default_lexicon(CJK_LANGUAGE if _CJK.search(text) else DEFAULT_LANGUAGE)
+    return _default_lexicon(CJK_LANGUAGE if CJK_CHARACTER.search(text) else DEFAULT_LANGUAGE)
 
 
 # ------------------------------------------------------------------ tokens

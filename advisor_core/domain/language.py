@@ -17,7 +17,8 @@ ENGLISH = "en"
 CHINESE = "zh-CN"
 LANGUAGES: tuple[str, ...] = (ENGLISH, CHINESE)
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+#: One Chinese (CJK) character: the answer reader, the NLU tokenizer and detection all use this.
+CJK_CHARACTER = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _TAG = re.compile(r"[-_]")
 
@@ -43,7 +44,7 @@ def normalise_tag(tag: object) -> str | None:
 
 def mostly_chinese(text: str) -> bool:
     """More Chinese characters than Latin words: "C3能买什么基金" yes, "ok" or "what is 基金" no."""
-    chinese = len(_CJK.findall(text))
+    chinese = len(CJK_CHARACTER.findall(text))
     return chinese >= 1 and chinese >= len(_LATIN_WORD.findall(text))
 
 

@@ -11,7 +11,6 @@ both behaviours. Chosen by measurement: see README "NLU quality" and scripts/ben
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext
@@ -22,7 +21,7 @@ from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+from advisor_core.domain.language import CJK_CHARACTER
 
 
 def _jieba() -> Any:
@@ -55,7 +54,7 @@ class MixedScriptTokenizer(WhitespaceTokenizer):
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         tokens: list[Token] = []
         for token in super().tokenize(message, attribute):
-            if not _CJK.search(token.text):
+            if not CJK_CHARACTER.search(token.text):
                 tokens.append(token)
                 continue
             for word, start, _end in self._segmenter.tokenize(token.text):
