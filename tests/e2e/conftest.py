@@ -14,7 +14,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,6 +108,22 @@ class Stack:
 
     def log_text(self) -> str:
         return "\n".join(path.read_text(errors="replace") for path in self.logs.values() if path.exists())
+
+    def type_questionnaire(self, sender: str, request: str,
+                           typed: Sequence[tuple[str, str, object]]) -> str:
+        """Ask for the questionnaire, then type every (slot, text, value) answer; each answer must
+        bring the next question and the last one the result. Returns the last reply, and checks
+        that every slot holds its value."""
+        reply = self.texts(sender, request)
+        assert "Question 1 of" in reply, reply
+        for number, (slot, text, _) in enumerate(typed, start=1):
+            reply = self.texts(sender, text)
+            if number < len(typed):
+                assert f"Question {number + 1} of" in reply, f"{slot}: {text!r} -> {reply!r}"
+        slots = self.tracker(sender)["slots"]
+        for slot, _, value in typed:
+            assert slots[slot] == value, slot
+        return reply
 
 
 def start_process(stack: Stack, name: str, args: list[str], port_url: str) -> None:

@@ -39,16 +39,8 @@ def test_a_customer_who_never_presses_a_button_reaches_the_level_the_spec_gives(
     assert expected.level.name == "C4"
 
     sender = f"e2e-{uuid.uuid4().hex}"
-    reply = stack.texts(sender, "I'd like to find out my risk level")
-    assert "Question 1 of" in reply
-    for number, (slot, text, _) in enumerate(TYPED, start=1):
-        reply = stack.texts(sender, text)
-        if number < len(TYPED):
-            assert f"Question {number + 1} of" in reply, f"{slot}: {text!r} -> {reply!r}"
+    reply = stack.type_questionnaire(sender, "I'd like to find out my risk level", TYPED)
     assert "Your risk level is C4" in reply
-    slots = stack.tracker(sender)["slots"]
-    for slot, _, value in TYPED:
-        assert slots[slot] == value, slot
 
 
 def test_a_real_classroom_question_is_answered_and_the_open_question_comes_back(stack: Stack) -> None:
