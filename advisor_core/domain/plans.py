@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from advisor_core.domain.answer_parsing import amount_in, is_question, numbers_in, years_in
+from advisor_core.domain.answer_parsing import amount_in, is_question, years_in
 from advisor_core.domain.calculators import EDUCATION_TARGET_AGE
 
 PLAN_SLOTS = ("child_age", "monthly_contribution", "target_amount")  # the education plan form's slots
@@ -34,11 +34,6 @@ class AmountKind(enum.StrEnum):
 class AmountReading:
     kind: AmountKind
     amount: Decimal | None = None
-
-
-def _single_number(text: str) -> Decimal | None:
-    found = numbers_in(text)
-    return found[0] if len(found) == 1 else None
 
 
 def _single_amount(text: str) -> Decimal | None:
