@@ -1260,8 +1260,12 @@ def is_question(text: str, *, lexicon: Lexicon | None = None) -> bool:
     "do nothing" is an answer and "do options count?" a question, so an asking word makes a
     question only with a question mark at the end.
     """
-    lex = _lexicon_for(text, lexicon)
-    c, words = _views(text, lex)
+    c, words = _views(text, _lexicon_for(text, lexicon))
+    return _asks(text, c, words)
+
+
+def _asks(text: str, c: _Compiled, words: list[str]) -> bool:
+    lex = c.lex
     if c.question_starts.at(words, 0) is not None:
         return True
     bare = text.strip().rstrip("?？!！。.~ 啊呀呢哈")
@@ -1270,14 +1274,13 @@ def is_question(text: str, *, lexicon: Lexicon | None = None) -> bool:
     if any(phrase in text for phrase in lex.question_phrases):
         return True
     asks = text.rstrip().endswith(("?", "\uff1f"))
-    return asks and bool(words) and words[0] in c.lex.asking_words
+    return asks and bool(words) and words[0] in lex.asking_words
 
 
 def is_digression(text: str, *, lexicon: Lexicon | None = None) -> bool:
     """Whether the message is a question or request of its own ("what is a bond fund?", "stop")."""
-    lex = _lexicon_for(text, lexicon)
-    c, words = _views(text, lex)
-    if is_question(text, lexicon=lex) or c.digressions.find_all(words):
+    c, words = _views(text, _lexicon_for(text, lexicon))
+    if _asks(text, c, words) or c.digressions.find_all(words):
         return True
     content = [w for w in words if w.isalnum()]
     return len(content) <= c.lex.short_message and bool(c.short_digressions.find_all(content))
