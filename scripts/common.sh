@@ -9,7 +9,12 @@ export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
 ensure_uv() {
   if ! command -v uv >/dev/null 2>&1; then
     echo "uv not found: installing it with pip (user site)"
-    python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+    # A distribution's own Python (Debian 12, Ubuntu 23.04+) refuses pip installs (PEP 668) even
+    # into the user site: uv alone then goes there with --break-system-packages, which leaves
+    # the system's packages untouched.
+    python3 -m pip install --quiet --user uv \
+      || python3 -m pip install --quiet --user --break-system-packages uv \
+      || python3 -m pip install --quiet uv
     export PATH="$HOME/.local/bin:$PATH"
   fi
 }
