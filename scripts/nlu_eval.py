@@ -40,6 +40,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 NLU_DIR = ROOT / "rasa_bot" / "data" / "nlu"
 HELDOUT_DIR = ROOT / "tests" / "heldout"
+DEV_DIR = ROOT / "tests" / "dev"   # realistic messages for choosing thresholds: never trained on, never the test
 MESSAGES_FILE = HELDOUT_DIR / "en_messages.yml"
 TYPED_ANSWERS_FILE = HELDOUT_DIR / "en_typed_answers.yml"
 LANGUAGES = ("en", "zh")  # held-out files are <language>_messages*.yml and <language>_typed_answers*.yml
@@ -51,6 +52,10 @@ def message_files(language: str) -> list[Path]:
 
 def typed_answer_files(language: str) -> list[Path]:
     return sorted(HELDOUT_DIR.glob(f"{language}_typed_answers*.yml"))
+
+
+def dev_message_files(language: str) -> list[Path]:
+    return sorted(DEV_DIR.glob(f"{language}_messages*.yml"))
 CONFIG_FILE = ROOT / "rasa_bot" / "config.yml"
 
 FALLBACK = "nlu_fallback"
@@ -92,11 +97,13 @@ def load_typed_answers(path: Path = TYPED_ANSWERS_FILE) -> list[dict[str, Any]]:
 
 
 def heldout_texts() -> list[tuple[str, str]]:
-    """(file name, text) of every held-out message and typed answer, in every language."""
+    """(file name, text) of every held-out and DEV message and typed answer, in every language."""
     found: list[tuple[str, str]] = []
     for language in LANGUAGES:
         for path in message_files(language):
             found += [(path.name, m["text"]) for m in load_messages(path)]
+        for path in dev_message_files(language):
+            found += [(f"dev/{path.name}", m["text"]) for m in load_messages(path)]
         for path in typed_answer_files(language):
             found += [(path.name, a["text"]) for a in load_typed_answers(path)]
     return found
