@@ -68,7 +68,7 @@ def _assert_utc(value: dt.datetime) -> None:
 def test_upgrade_creates_schema_and_twice_is_a_no_op(db_url):
     assert current_revision(db_url) is None
     upgrade(db_url)
-    assert current_revision(db_url) == head_revision() == "0003"
+    assert current_revision(db_url) == head_revision() == "0004"
 
     engine = make_engine(db_url)
     try:
@@ -84,7 +84,7 @@ def test_upgrade_creates_schema_and_twice_is_a_no_op(db_url):
         engine.dispose()
 
     upgrade(db_url)  # a second upgrade changes nothing
-    assert current_revision(db_url) == "0003"
+    assert current_revision(db_url) == "0004"
     engine = make_engine(db_url)
     try:
         inspector = inspect(engine)
@@ -113,7 +113,7 @@ def test_downgrade_to_base_and_upgrade_again(migrated_url):
     finally:
         engine.dispose()
     upgrade(migrated_url)
-    assert current_revision(migrated_url) == "0003"
+    assert current_revision(migrated_url) == "0004"
 
 
 def test_upgrade_of_an_unreachable_database_raises_persistence_error():
