@@ -10,8 +10,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import AdvisorAction, DomainDict, Events, blocking, identify
+from actions.base import AdvisorAction, DomainDict, Events, blocking, identify, texts_for
 from actions.wiring import Services
+from advisor_core.domain.texts import Texts, default_texts
 from advisor_core.errors import CustomerNotFound, UnknownProductError
 from advisor_core.services.advisor import (
     advisor_campaigns,
@@ -21,10 +22,14 @@ from advisor_core.services.advisor import (
     explain_for_customer,
 )
 from advisor_core.services.handoffs import open_tickets
-from advisor_core.services.recommendations import money
 from advisor_core.settings import load_settings
 
-REFUSAL = "Sorry, that's only available to the bank's advisors."
+
+def __getattr__(name: str) -> str:
+    """``REFUSAL``: the English refusal (texts ``advisor.refusal``), read on first use."""
+    if name == "REFUSAL":
+        return default_texts().render("advisor.refusal")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def export_dir(svc: Services) -> Path:
@@ -36,21 +41,22 @@ class AdvisorOnlyAction(AdvisorAction, abc.ABC):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
                   svc: Services) -> Events:
+        texts = texts_for(tracker, svc)
         if not identify(tracker).is_advisor:
-            dispatcher.utter_message(text=REFUSAL)
+            dispatcher.utter_message(text=texts.render("advisor.refusal"))
             return []
-        return await self.act_as_advisor(dispatcher, tracker, domain, svc)
+        return await self.act_as_advisor(dispatcher, tracker, svc, texts)
 
     @abc.abstractmethod
-    async def act_as_advisor(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
-                             svc: Services) -> Events:
-        """The advisor's answer."""
+    async def act_as_advisor(self, dispatcher: CollectingDispatcher, tracker: Tracker, svc: Services,
+                             texts: Texts) -> Events:
+        """The advisor's answer, in the conversation's language."""
 
 
-def _customer_ref(tracker: Tracker, dispatcher: CollectingDispatcher) -> str | None:
+def _customer_ref(tracker: Tracker, dispatcher: CollectingDispatcher, texts: Texts) -> str | None:
     ref = tracker.get_slot("customer_ref")
     if not ref:
-        dispatcher.utter_message(text="Which customer? Give the id, for example C000123.")
+        dispatcher.utter_message(text=texts.render("advisor.which_customer"))
     return ref
 
 
@@ -58,46 +64,56 @@ class AdvisorCustomerSummary(AdvisorOnlyAction):
     def name(self) -> str:
         return "action_advisor_customer_summary"
 
-    async def act_as_advisor(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
-                             svc: Services) -> Events:
-        ref = _customer_ref(tracker, dispatcher)
+    async def act_as_advisor(self, dispatcher: CollectingDispatcher, tracker: Tracker, svc: Services,
+                             texts: Texts) -> Events:
+        ref = _customer_ref(tracker, dispatcher, texts)
         if not ref:
             return []
         try:
             s = await blocking(customer_summary, svc.uow_factory(), customer_id=ref, now=svc.clock())
         except CustomerNotFound:
-            dispatcher.utter_message(text=f"No customer {ref} in the book.")
+            dispatcher.utter_message(text=texts.render("advisor.no_customer", customer=ref))
             return [SlotSet("customer_ref", None)]
         c = s.customer
-        lines = [f"Customer {c.customer_id}, age {c.age_on(svc.clock().date())}."]
+        separator = texts.render("advisor.separator")
+        lines = [texts.render("advisor.customer", customer=c.customer_id, age=c.age_on(svc.clock().date()))]
         if s.assessment:
             r = s.assessment.record
-            state = "valid" if s.assessment.valid else f"not valid: {s.assessment.validity.reason}"
-            lines.append(f"Level {r.level} (score {r.total_score}), assessed {r.created_at:%Y-%m-%d}, {state}.")
+            state = (texts.render("advisor.assessment_valid") if s.assessment.valid else
+                     texts.render("advisor.assessment_invalid", reason=s.assessment.validity.reason_in(texts)))
+            lines.append(texts.render("advisor.level", level=r.level, score=r.total_score,
+                                      date=f"{r.created_at:%Y-%m-%d}", state=state))
             if r.caps:
-                lines.append("Caps: " + "; ".join(f"{cap.code} -> {cap.level}" for cap in r.caps) + ".")
+                caps = separator.join(texts.render("advisor.cap", code=cap.code, level=cap.level) for cap in r.caps)
+                lines.append(texts.render("advisor.caps", caps=caps))
             goals = r.answers.get("kyc_goals")  # a list of goal ids, stored as answered
-            named = ", ".join(str(g) for g in goals) if isinstance(goals, (list, tuple)) and goals else "none given"
-            lines.append(f"Goals: {named}.")
+            named = (texts.join(str(g) for g in goals) if isinstance(goals, (list, tuple)) and goals
+                     else texts.render("advisor.no_goals"))
+            lines.append(texts.render("advisor.goals", goals=named))
         else:
-            lines.append("No risk assessment on record.")
-        lines.append(f"Balances: demand {money(c.demand_balance)}, investable {money(c.investable_assets)}, "
-                     f"total {money(c.total_assets)}.")
-        holdings = ", ".join(f"{h.product_id} {money(h.amount)}" for h in c.holdings) or "none"
-        lines.append(f"Holdings: {holdings}.")
+            lines.append(texts.render("advisor.no_assessment"))
+        lines.append(texts.render("advisor.balances", demand=texts.money(c.demand_balance),
+                                  investable=texts.money(c.investable_assets), total=texts.money(c.total_assets)))
+        holdings = texts.join(texts.render("advisor.holding", product=h.product_id, amount=texts.money(h.amount))
+                              for h in c.holdings) or texts.render("advisor.no_holdings")
+        lines.append(texts.render("advisor.holdings", holdings=holdings))
         if s.last_recommendation:
             rec = s.last_recommendation
-            lines.append(f"Last recommendations ({rec.created_at:%Y-%m-%d}, level {rec.level}):")
-            lines += [f"- {i.product_id} ({i.risk_rating}): {' '.join(i.reasons[:2])}" for i in rec.items]
+            lines.append(texts.render("advisor.last_recommendations", date=f"{rec.created_at:%Y-%m-%d}",
+                                      level=rec.level))
+            # the reasons as they were recorded, in the language the customer was shown them in
+            lines += [texts.render("advisor.recommended_item", product=i.product_id, rating=i.risk_rating,
+                                   reasons=texts.sentences(*i.reasons[:2])) for i in rec.items]
         insight = await blocking(customer_insight_for, svc.uow_factory(), svc.catalog, customer_id=ref,
                                  today=svc.clock().date())
         if insight is not None:
-            offer = f" ({insight.offer_product})" if insight.offer_product else ""
-            value = money(Decimal(round(insight.lifetime_value)))
-            lines.append(f"Lifecycle stage: {insight.stage}, estimated lifetime value {value}; "
-                         f"next best action: {insight.next_best_action}{offer}.")
-            rules = "; ".join(insight.segment_rules) or "no single rule describes it"
-            lines.append(f"Look-alike segment {insight.segment}: {rules}.")
+            offer = (texts.render("advisor.lifecycle_offer", product=insight.offer_product)
+                     if insight.offer_product else "")
+            value = texts.money(Decimal(round(insight.lifetime_value)))
+            lines.append(texts.render("advisor.lifecycle", stage=insight.stage, value=value,
+                                      action=insight.next_best_action, offer=offer))
+            rules = separator.join(insight.segment_rules) or texts.render("advisor.segment_no_rule")
+            lines.append(texts.render("advisor.segment", segment=insight.segment, rules=rules))
         dispatcher.utter_message(text="\n".join(lines))
         return [SlotSet("customer_ref", None)]
 
@@ -106,26 +122,27 @@ class AdvisorExplainRecommendation(AdvisorOnlyAction):
     def name(self) -> str:
         return "action_advisor_explain_recommendation"
 
-    async def act_as_advisor(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
-                             svc: Services) -> Events:
-        ref = _customer_ref(tracker, dispatcher)
+    async def act_as_advisor(self, dispatcher: CollectingDispatcher, tracker: Tracker, svc: Services,
+                             texts: Texts) -> Events:
+        ref = _customer_ref(tracker, dispatcher, texts)
         product_id = tracker.get_slot("product")
         if not ref:
             return []
         if not product_id:
-            dispatcher.utter_message(text="Which product? For example: why was index_fund suitable for C000123.")
+            dispatcher.utter_message(text=texts.render("advisor.which_product"))
             return []
         try:
             suitable, reasons = await blocking(explain_for_customer, svc.uow_factory(), svc.catalog,
-                                               customer_id=ref, product_id=product_id, now=svc.clock())
+                                               customer_id=ref, product_id=product_id, now=svc.clock(), texts=texts)
         except CustomerNotFound:
-            dispatcher.utter_message(text=f"No customer {ref} in the book.")
+            dispatcher.utter_message(text=texts.render("advisor.no_customer", customer=ref))
             return [SlotSet("customer_ref", None), SlotSet("product", None)]
         except UnknownProductError:
-            dispatcher.utter_message(text=f"No product {product_id} in the catalog.")
+            dispatcher.utter_message(text=texts.render("advisor.no_product", product=product_id))
             return [SlotSet("product", None)]
-        verdict = "is suitable" if suitable else "is not suitable"
-        dispatcher.utter_message(text=f"{product_id} {verdict} for {ref}. " + " ".join(reasons))
+        dispatcher.utter_message(text=texts.render("advisor.suitable" if suitable else "advisor.not_suitable",
+                                                   product=product_id, customer=ref,
+                                                   reasons=texts.sentences(*reasons)))
         return [SlotSet("customer_ref", None), SlotSet("product", None)]
 
 
@@ -133,21 +150,23 @@ class AdvisorCampaignList(AdvisorOnlyAction):
     def name(self) -> str:
         return "action_advisor_campaign_list"
 
-    async def act_as_advisor(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
-                             svc: Services) -> Events:
+    async def act_as_advisor(self, dispatcher: CollectingDispatcher, tracker: Tracker, svc: Services,
+                             texts: Texts) -> Events:
         campaign = tracker.get_slot("campaign")
-        names = advisor_campaigns()
+        names = {name: texts.render(f"campaign.{name}") for name in advisor_campaigns()}
+        separator = texts.render("advisor.separator")
         if campaign not in names:
             # The slot holds whatever the NLU took for a campaign: never echoed back.
-            opening = "Which campaign?" if not campaign else "I don't have a campaign by that name."
-            dispatcher.utter_message(text=f"{opening} I can list customers for: " + "; ".join(names.values()) + ".")
+            opening = texts.render("advisor.which_campaign" if not campaign else "advisor.unknown_campaign")
+            dispatcher.utter_message(text=texts.render("advisor.campaigns_offered", opening=opening,
+                                                       names=separator.join(names.values())))
             return [SlotSet("campaign", None)]
         result = await blocking(campaign_list, svc.uow_factory(), campaign=campaign, today=svc.clock().date(),
                                 export_dir=export_dir(svc), catalog=svc.catalog)
-        counts = "; ".join(f"{names[name]}: {n}" for name, n in result.counts.items())
-        dispatcher.utter_message(text=(f"{result.eligible} customers fit {result.name}. All campaigns: {counts}. "
-                                       "CSV export (pseudonymous ids and the qualifying fields only): "
-                                       f"{result.export_path}"))
+        counts = separator.join(texts.render("advisor.campaign_count", name=names[name], count=n)
+                                for name, n in result.counts.items())
+        dispatcher.utter_message(text=texts.render("advisor.campaign_result", eligible=result.eligible,
+                                                   name=names[campaign], counts=counts, path=result.export_path))
         return [SlotSet("campaign", None)]
 
 
@@ -155,14 +174,15 @@ class AdvisorHandoffList(AdvisorOnlyAction):
     def name(self) -> str:
         return "action_advisor_handoff_list"
 
-    async def act_as_advisor(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
-                             svc: Services) -> Events:
+    async def act_as_advisor(self, dispatcher: CollectingDispatcher, tracker: Tracker, svc: Services,
+                             texts: Texts) -> Events:
         tickets = await blocking(open_tickets, svc.uow_factory())
         if not tickets:
-            dispatcher.utter_message(text="No open handoff tickets.")
+            dispatcher.utter_message(text=texts.render("advisor.no_tickets"))
             return []
-        lines = [f"{len(tickets)} open handoff tickets (oldest first):"]
-        lines += [f"- {t.ticket_id} {t.created_at:%Y-%m-%d %H:%M} customer {t.customer_id or 'guest'}: {t.summary}"
+        lines = [texts.render("advisor.tickets_heading", count=len(tickets))]
+        lines += [texts.render("advisor.ticket", ticket=t.ticket_id, created=f"{t.created_at:%Y-%m-%d %H:%M}",
+                               customer=t.customer_id or texts.render("advisor.guest"), summary=t.summary)
                   for t in tickets[:20]]
         dispatcher.utter_message(text="\n".join(lines))
         return []

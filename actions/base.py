@@ -13,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.wiring import Services, services
+from advisor_core.domain.texts import Texts, language_of
 from advisor_core.identity import Identity, verify_token
 
 logger = logging.getLogger(__name__)
@@ -22,8 +23,15 @@ T = TypeVar("T")
 DomainDict = dict[str, Any]    # the domain, as Rasa sends it with every call
 Events = list[dict[str, Any]]  # the events an action returns (SlotSet(...) and the like are dicts)
 
-APOLOGY = ("Sorry, something went wrong on our side and I couldn't finish that; nothing was "
-           "half-saved. Please try again in a moment, or say \"talk to a person\".")
+
+def language(tracker: Tracker) -> str:
+    """The conversation's language from the slot ``language``: ``en`` or ``zh-CN`` (empty or unknown: English)."""
+    return language_of(tracker.get_slot("language"))
+
+
+def texts_for(tracker: Tracker, svc: Services | None = None) -> Texts:
+    """What this conversation is told in: its language's texts (advisor_core/data/texts)."""
+    return (svc or services()).text_book()(language(tracker))
 
 
 def metadata_of(tracker: Tracker) -> dict[str, Any]:
@@ -86,13 +94,25 @@ class AdvisorAction(Action, abc.ABC):
         except Exception as exc:  # the customer must never be left in silence
             # No message text, ids or amounts in the log: the class of the error is enough to start.
             logger.error("action %s failed with %s", self.name(), type(exc).__name__)
-            dispatcher.utter_message(text=APOLOGY)
+            dispatcher.utter_message(text=_apology(tracker))
             return []
 
     @abc.abstractmethod
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
                   svc: Services) -> Events:
         """Do the action's work."""
+
+
+def _apology(tracker: Tracker) -> str:
+    try:
+        return texts_for(tracker).render("common.apology")
+    except Exception:  # noqa: BLE001 - the texts themselves failed: still never silence
+        return APOLOGY
+
+
+# Said only when even the texts cannot be read (the customer must never be left in silence).
+APOLOGY = ("Sorry, something went wrong on our side and I couldn't finish that; nothing was "
+           "half-saved. Please try again in a moment, or say \"talk to a person\".")
 
 
 class AskSlotAction(AdvisorAction, abc.ABC):

@@ -16,24 +16,25 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import AdvisorAction, DomainDict, Events, blocking, buttons, identify, latest_intent
+from actions.base import AdvisorAction, DomainDict, Events, blocking, buttons, identify, latest_intent, texts_for
 from actions.plans import ShowEducationPlan
 from actions.products import RecommendProducts
-from actions.support import MENU, RequestHuman
+from actions.support import RequestHuman, menu
 from actions.wiring import Services
 from advisor_core.domain.answer_parsing import numbers_in
 from advisor_core.domain.calculators import (
-    DISCLAIMER,
     EDUCATION_TARGET_AGE,
     deposit_plus_comparison,
+    disclaimer,
     future_value,
     months_until_age,
 )
 from advisor_core.domain.levels import RiskLevel
 from advisor_core.domain.plans import PLAN_SLOTS
+from advisor_core.domain.texts import Texts
 from advisor_core.errors import CalculatorInputError
-from advisor_core.services.assessments import current_assessment
-from advisor_core.services.recommendations import DEPOSIT_PLUS_MONTHS, money
+from advisor_core.services.assessments import cap_explanations, current_assessment
+from advisor_core.services.recommendations import DEPOSIT_PLUS_MONTHS
 
 MAX_RATE = Decimal(20)  # percent a year: beyond it a "rate" is more likely a typo than a question
 _RATE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent|per cent)", re.IGNORECASE)
@@ -90,63 +91,60 @@ class AnswerFollowUp(AdvisorAction):
         result = last_result(tracker.events)
         kind = result.get("kind")
         text = (tracker.latest_message or {}).get("text") or ""
+        texts = texts_for(tracker, svc)
         if latest_intent(tracker) == "ask_why":
-            return await self._why(dispatcher, tracker, svc, kind)
+            return await self._why(dispatcher, tracker, svc, kind, texts)
         if kind == "deposit_plus":
-            return self._deposit_plus(dispatcher, svc, text)
+            return self._deposit_plus(dispatcher, svc, text, texts)
         if kind == "education_plan":
-            return await self._education_plan(dispatcher, tracker, domain, svc, result, text)
+            return await self._education_plan(dispatcher, tracker, domain, svc, result, text, texts)
         dispatcher.utter_message(
-            text=("I can work that out for deposit-plus (what a balance would earn) or for an education plan "
-                  "(what a monthly amount could grow to). Which would you like?"),
-            buttons=buttons(("Deposit-plus", "/ask_deposit_plus"), ("Education plan", "/plan_education_fund")))
+            text=texts.render("follow.which_calculator"),
+            buttons=buttons((texts.render("button.deposit_plus"), "/ask_deposit_plus"),
+                            (texts.render("button.education_plan"), "/plan_education_fund")))
         return []
 
     # ------------------------------------------------------------------ what if
 
     @staticmethod
-    def _deposit_plus(dispatcher: CollectingDispatcher, svc: Services, text: str) -> Events:
+    def _deposit_plus(dispatcher: CollectingDispatcher, svc: Services, text: str, texts: Texts) -> Events:
         amount, _ = _amount_and_rate(text)
         if amount is None or amount <= 0:
-            dispatcher.utter_message(text="Which balance should I work out? For example: \"what would 50,000 earn?\"")
+            dispatcher.utter_message(text=texts.render("follow.which_balance"))
             return []
         rates = svc.catalog.rates
         c = deposit_plus_comparison(amount, DEPOSIT_PLUS_MONTHS, rates)
-        dispatcher.utter_message(
-            text=(f"On {money(c.balance)} over {c.months} months: about {money(c.demand_earnings)} at the "
-                  f"demand-deposit rate, and about {money(c.deposit_plus_earnings)} in deposit-plus - "
-                  f"{money(c.extra)} more, if today's rates stay the same. Rates can change; these are "
-                  "estimates, not promises."))
+        dispatcher.utter_message(text=texts.render(
+            "deposit.what_if", balance=texts.money(c.balance), months=c.months,
+            demand_earnings=texts.money(c.demand_earnings), plus_earnings=texts.money(c.deposit_plus_earnings),
+            extra=texts.money(c.extra)))
         return []
 
     @staticmethod
     async def _education_plan(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
-                              svc: Services, result: dict[str, Any], text: str) -> Events:
+                              svc: Services, result: dict[str, Any], text: str, texts: Texts) -> Events:
         amount, rate = _amount_and_rate(text)
         child_age, monthly, target = (result.get(s) for s in PLAN_SLOTS)
         if child_age is None or (amount is None and rate is None):
-            dispatcher.utter_message(text="What should I change: the monthly amount (\"what if I put in 800?\") "
-                                          "or the rate (\"and at 3%?\")?")
+            dispatcher.utter_message(text=texts.render("follow.what_to_change"))
             return []
         if rate is not None and amount is None and monthly is not None:
             if not 0 <= rate <= MAX_RATE:
-                dispatcher.utter_message(text=f"Please give a yearly rate between 0% and {MAX_RATE}%.")
+                dispatcher.utter_message(text=texts.render("follow.rate_range", max_rate=MAX_RATE))
                 return []
             try:
                 months = months_until_age(int(child_age))
                 value = future_value(Decimal(monthly), months, rate)
             except (CalculatorInputError, ValueError, ArithmeticError):
-                dispatcher.utter_message(
-                    text="I couldn't work that out; say \"plan an education fund\" to start again."
-                )
+                dispatcher.utter_message(text=texts.render("follow.cannot_compute"))
                 return []
-            dispatcher.utter_message(
-                text=(f"At {rate.normalize():f}% a year, saving {money(Decimal(monthly))} a month until your child "
-                      f"turns {EDUCATION_TARGET_AGE} ({months} payments) would come to about "
-                      f"{money(value.quantize(Decimal(1)))}. {DISCLAIMER}"))
+            dispatcher.utter_message(text=texts.render(
+                "follow.at_rate", rate=f"{rate.normalize():f}", monthly=texts.money(Decimal(monthly)),
+                target_age=EDUCATION_TARGET_AGE, months=months, value=texts.money(value.quantize(Decimal(1))),
+                disclaimer=disclaimer(texts)))
             return []
         if amount is None:
-            dispatcher.utter_message(text="For a target, tell me a new amount to reach, e.g. \"what about 300,000?\"")
+            dispatcher.utter_message(text=texts.render("follow.new_target"))
             return []
         # A new amount: the plan is shown again the same way, with the other figures kept.
         changed = "target_amount" if target is not None else "monthly_contribution"
@@ -157,39 +155,30 @@ class AnswerFollowUp(AdvisorAction):
     # ------------------------------------------------------------------ why
 
     async def _why(self, dispatcher: CollectingDispatcher, tracker: Tracker, svc: Services,
-                   kind: str | None) -> Events:
+                   kind: str | None, texts: Texts) -> Events:
         if kind == "recommendation":
-            dispatcher.utter_message(
-                text=("I only suggest products whose risk rating is at or below your risk level: a customer at "
-                      "level Cn may be recommended products rated up to Rn. Within that, products that fit the "
-                      "goals and time horizon from your questionnaire come first, and each comes with its own "
-                      "reasons. You can ask me about any product by name."))
+            dispatcher.utter_message(text=texts.render("follow.why_recommendation"))
             return []
         who = identify(tracker)
         current = await blocking(current_assessment, svc.uow_factory(), customer_id=who.customer_id,
                                  conversation_id=tracker.sender_id, now=svc.clock())
         if current is None or not current.valid:
-            dispatcher.utter_message(
-                text=("Could you tell me what you'd like me to explain? I can explain your risk level once "
-                      "you've taken the questionnaire, or any product or investing idea you ask about."),
-                buttons=MENU)
+            dispatcher.utter_message(text=texts.render("follow.why_unknown"), buttons=menu(texts))
             return []
         record = current.record
         level = RiskLevel.parse(record.level)
         band = svc.questionnaire.level_for(record.total_score)
-        lines = [f"Your level {level.name} comes from your answers: they scored {record.total_score} out of 100, "
-                 f"which is in the {band.name} band. "
-                 f"Your ability to bear a loss scored {record.capacity_score}/100 and your willingness to take "
-                 f"risk {record.willingness_score}/100; the level is never more than one step above the lower "
-                 "of the two."]
+        lines = [texts.render("follow.why_level", level=level.name, total=record.total_score, band=band.name,
+                              capacity=record.capacity_score, willingness=record.willingness_score)]
         if record.caps:
-            lines.append("It was also limited by these rules: " + " ".join(c.explanation for c in record.caps))
+            explanations = cap_explanations(svc.questionnaire, record, texts)
+            lines.append(texts.render("follow.why_caps", explanations=texts.sentences(*explanations)))
         else:
-            lines.append("No other limit applied.")
-        lines.append("If your situation has changed, you can retake the questionnaire (once a day).")
+            lines.append(texts.render("follow.why_no_caps"))
+        lines.append(texts.render("follow.why_retake"))
+        retake = (texts.render("button.retake_questionnaire"), "/start_risk_assessment")
         dispatcher.utter_message(text="\n".join(lines),
-                                 buttons=buttons(("Retake the questionnaire", "/start_risk_assessment"),
-                                                 ("Show suitable products", "/ask_recommendation")))
+                                 buttons=buttons(retake, (texts.render("button.show_products"), "/ask_recommendation")))
         return []
 
 
@@ -207,7 +196,7 @@ def last_question(events: list[dict[str, Any]]) -> dict[str, Any] | None:
         if event.get("event") == "bot":
             text = (event.get("text") or "").rstrip()
             has_buttons = bool((event.get("data") or {}).get("buttons"))
-            return event if text.endswith("?") and has_buttons else None
+            return event if text.endswith(("?", "？")) and has_buttons else None
     return None
 
 
@@ -223,18 +212,19 @@ class AnswerYesNo(AdvisorAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
                   svc: Services) -> Events:
+        texts = texts_for(tracker, svc)
         question = last_question(tracker.events)
         if question is None:
-            dispatcher.utter_message(text="I'm not sure what that answers. What would you like to do?", buttons=MENU)
+            dispatcher.utter_message(text=texts.render("follow.not_sure"), buttons=menu(texts))
             return []
         if latest_intent(tracker) == "deny":
-            dispatcher.utter_message(text="No problem. Is there anything else I can help you with?", buttons=MENU)
+            dispatcher.utter_message(text=texts.render("follow.no_problem"), buttons=menu(texts))
             return []
         first = question["data"]["buttons"][0].get("payload", "")
         if first == START_QUESTIONNAIRE:
             return [FollowupAction("action_prepare_assessment")]
         action = ACTION_FOR_YES.get(first)
         if action is None:
-            dispatcher.utter_message(text="Please pick one of the options above, or tell me in a few words.")
+            dispatcher.utter_message(text=texts.render("follow.pick_option"))
             return []
         return await action().act(dispatcher, tracker, domain, svc)

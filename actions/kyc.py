@@ -22,6 +22,7 @@ from actions.base import (
     identify,
     is_digression,
     last_bot_response,
+    texts_for,
 )
 from actions.wiring import Services, services
 from advisor_core.domain.answers import (
@@ -34,6 +35,7 @@ from advisor_core.domain.answers import (
     read_answer,
 )
 from advisor_core.domain.questionnaire import Option, Questionnaire
+from advisor_core.domain.texts import Texts
 from advisor_core.errors import PersistenceError, RetakeLimitError, UnderageError
 from advisor_core.services.assessments import assess, check_can_start
 
@@ -46,8 +48,9 @@ OWNER_SLOT = "kyc_owner"  # Identity.owner_key of whoever started the questionna
 EXPLAIN_AFTER_FAILURES = 2
 
 
-def option_buttons(options: tuple[Option, ...]) -> list[dict[str, str]]:
-    return buttons(*((o.label, "/inform" + json.dumps({"option": o.id})) for o in options))
+def option_buttons(options: tuple[Option, ...], lang: str = "en") -> list[dict[str, str]]:
+    """The options as buttons: the title in the conversation's language, the same payload in every one."""
+    return buttons(*((o.label_in(lang), "/inform" + json.dumps({"option": o.id})) for o in options))
 
 
 def reset_events(q: Questionnaire) -> list[dict[str, Any]]:
@@ -64,18 +67,22 @@ class AskQuestion(AskSlotAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
                   svc: Services) -> Events:
         q = svc.questionnaire
+        texts = texts_for(tracker, svc)
+        lang = texts.language
         position = q.slots.index(self.slot) + 1 if self.slot in q.slots else None
-        prefix = f"Question {position} of {len(q.slots)}: " if position else ""
+        prefix = texts.render("kyc.question_prefix", position=position, count=len(q.slots)) if position else ""
         if self.slot == q.goals.slot:
-            dispatcher.utter_message(text=prefix + q.goals.question, buttons=option_buttons(q.goals.options))
+            dispatcher.utter_message(text=prefix + q.goals.question_in(lang),
+                                     buttons=option_buttons(q.goals.options, lang))
         elif self.slot == RECHECK_SLOT:
             item = item_for(q, RECHECK_SLOT)
-            dispatcher.utter_message(text=f"{q.consistency.recheck_prompt} {item.question}",
-                                     buttons=option_buttons(item.options))
+            dispatcher.utter_message(text=texts.render("kyc.recheck", prompt=q.consistency.recheck_prompt_in(lang),
+                                                       question=item.question_in(lang)),
+                                     buttons=option_buttons(item.options, lang))
         else:
             item = q.item_for_slot(self.slot)
-            dispatcher.utter_message(text=prefix + item.question,
-                                     buttons=option_buttons(item.options) if item.options else [])
+            dispatcher.utter_message(text=prefix + item.question_in(lang),
+                                     buttons=option_buttons(item.options, lang) if item.options else [])
         return []
 
 
@@ -115,10 +122,7 @@ class ValidateKycForm(FormValidationAction):
         if owner is not None and owner != current_owner:
             # Identity is decided per message: answers given by someone else (a signed-in customer,
             # then a message without their token) never count towards this sender's assessment.
-            dispatcher.utter_message(
-                text=("This message isn't signed in as the person who started the questionnaire, so for "
-                      "their privacy I've set the earlier answers aside and started again from the first "
-                      "question."))
+            dispatcher.utter_message(text=texts_for(tracker).render("kyc.owner_changed"))
             return reset_events(q) + [SlotSet(OWNER_SLOT, current_owner)]
         updates: dict[str, Any] = {}
         pending = dict(tracker.slots_to_validate())
@@ -140,46 +144,38 @@ class ValidateKycForm(FormValidationAction):
         if last_bot_response(tracker) == "utter_ask_confirm_stop":
             return {slot: None}  # "no, don't stop" is not an answer; the question is asked again
         reading = read_answer(q, slot, value)
+        texts = texts_for(tracker)
         if reading.kind is ReadingKind.UNDERAGE:
-            dispatcher.utter_message(
-                text=("Thank you for telling me. The questionnaire is only for customers aged 18 or over, "
-                      "so I can't make a risk assessment for you, and nothing has been saved. A parent or "
-                      "guardian can talk to the bank about saving for you, and I'm happy to answer "
-                      "questions in the financial classroom."))
+            dispatcher.utter_message(text=texts.render("kyc.underage"))
             return {slot: None, BLOCKED_SLOT: True}
         if reading.kind is ReadingKind.AMBIGUOUS:
-            return self._ask_which(q, slot, reading.candidates, dispatcher)
+            return self._ask_which(q, slot, reading.candidates, dispatcher, texts)
         if reading.kind is ReadingKind.REJECTED:
             if is_digression(tracker):
                 return {slot: None}  # answered by its rule; the form asks its question again
-            return self._reject(q, slot, dispatcher, tracker)
+            return self._reject(q, slot, dispatcher, tracker, texts)
         return {slot: reading.value, FAILED_SLOT: 0}  # the recheck keeps item 11's first reading too
 
     def _ask_which(self, q: Questionnaire, slot: str, candidates: tuple[str, ...],
-                   dispatcher: CollectingDispatcher) -> dict[str, Any]:
+                   dispatcher: CollectingDispatcher, texts: Texts) -> dict[str, Any]:
         """An answer that fits more than one option is never guessed: the customer picks."""
         item = item_for(q, slot)
         options = tuple(o for o in item.options if o.id in candidates)
-        labels = " or ".join(f"\"{o.label}\"" for o in options)
-        dispatcher.utter_message(text=f"Just to be sure I've got that right: did you mean {labels}?",
-                                 buttons=option_buttons(options))
+        labels = texts.render("kyc.or").join(texts.render("kyc.quoted_option", label=o.label_in(texts.language))
+                                            for o in options)
+        dispatcher.utter_message(text=texts.render("kyc.ask_which", options=labels),
+                                 buttons=option_buttons(options, texts.language))
         return {slot: None}
 
     def _reject(self, q: Questionnaire, slot: str, dispatcher: CollectingDispatcher,
-                tracker: Tracker) -> dict[str, Any]:
+                tracker: Tracker, texts: Texts) -> dict[str, Any]:
         failures = int(tracker.get_slot(FAILED_SLOT) or 0) + 1
-        why = q.goals.why if slot == q.goals.slot else item_for(q, slot).why
-        if slot != q.goals.slot and item_for(q, slot).is_age:
-            hint = "Please give your age as a number of years, for example 42."
-        else:
-            hint = "Please pick one of the buttons, or say it in your own words."
+        why = q.goals.why_in(texts.language) if slot == q.goals.slot else item_for(q, slot).why_in(texts.language)
+        hint = texts.render("kyc.hint_age" if slot != q.goals.slot and item_for(q, slot).is_age else "kyc.hint_pick")
         if failures >= EXPLAIN_AFTER_FAILURES:
-            dispatcher.utter_message(
-                text=(f"I still couldn't match that to an answer. Here's why we ask: {why} {hint} "
-                      "Would you like to go on? Answer the question below, or say \"stop\" to end the "
-                      "questionnaire without saving anything."))
+            dispatcher.utter_message(text=texts.render("kyc.explain_after_failures", why=why, hint=hint))
         else:
-            dispatcher.utter_message(text=f"Sorry, I couldn't use that answer. {hint}")
+            dispatcher.utter_message(text=texts.render("kyc.reject", hint=hint))
         return {slot: None, FAILED_SLOT: failures}
 
 
@@ -194,22 +190,19 @@ class PrepareAssessment(AdvisorAction):
                   svc: Services) -> Events:
         who = identify(tracker)
         q = svc.questionnaire
+        texts = texts_for(tracker, svc)
         if tracker.get_slot(UNSAVED_SLOT) and all(is_valid_answer(q, slot, tracker.get_slot(slot))
                                                   for slot in q.slots):
             # The last attempt could not be saved: keep the answers, the form completes at once.
-            dispatcher.utter_message(text="Let me try saving your answers again.")
+            dispatcher.utter_message(text=texts.render("kyc.retry_save"))
             return [SlotSet(UNSAVED_SLOT, None), SlotSet(BLOCKED_SLOT, None)]
         try:
             await blocking(check_can_start, svc.uow_factory(), customer_id=who.customer_id,
                            conversation_id=tracker.sender_id, now=svc.clock())
-        except RetakeLimitError as exc:
-            dispatcher.utter_message(text=str(exc))
+        except RetakeLimitError:
+            dispatcher.utter_message(text=texts.render("kyc.retake_limit"))
             return [SlotSet(BLOCKED_SLOT, True)]
-        count = len(svc.questionnaire.slots)
-        dispatcher.utter_message(
-            text=(f"Let's work out your risk level. There are {count} short questions; tap an answer or "
-                  "type it in your own words. You can ask me a question along the way, or say \"stop\" "
-                  "at any time."))
+        dispatcher.utter_message(text=texts.render("kyc.intro", count=len(svc.questionnaire.slots)))
         return reset_events(svc.questionnaire) + [SlotSet(OWNER_SLOT, who.owner_key)]
 
 
@@ -219,8 +212,7 @@ class CancelQuestionnaire(AdvisorAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
                   svc: Services) -> Events:
-        dispatcher.utter_message(text="OK, I've stopped the questionnaire; nothing from it was saved. You can "
-                                      "start again any time by saying \"take the risk questionnaire\".")
+        dispatcher.utter_message(text=texts_for(tracker, svc).render("kyc.cancelled"))
         return reset_events(svc.questionnaire) + [SlotSet("requested_slot", None)]
 
 
@@ -233,48 +225,44 @@ class ScoreAssessment(AdvisorAction):
         q = svc.questionnaire
         if tracker.get_slot(BLOCKED_SLOT):
             return reset_events(q)  # the reason was already given
+        texts = texts_for(tracker, svc)
         who = identify(tracker)
         owner = tracker.get_slot(OWNER_SLOT)
         if owner is not None and owner != who.owner_key:
-            dispatcher.utter_message(
-                text=("This message isn't signed in as the person who answered the questionnaire, so I "
-                      "haven't scored or saved those answers. Start it again whenever you like."),
-                buttons=buttons(("Take the risk questionnaire", "/start_risk_assessment")))
+            dispatcher.utter_message(text=texts.render("kyc.owner_changed_at_scoring"),
+                                     buttons=buttons((texts.render("button.take_questionnaire"),
+                                                      "/start_risk_assessment")))
             return reset_events(q) + [SlotSet(OWNER_SLOT, None)]
         # Every answer given, item 11's re-ask beside its first reading: advisor_core decides which counts.
         answers = {slot: tracker.get_slot(slot) for slot in answer_slots(q)}
         try:
             result, _ = await blocking(assess, svc.uow_factory(), q, answers=answers,
                                        customer_id=who.customer_id, conversation_id=tracker.sender_id,
-                                       channel=channel_of(tracker), now=svc.clock())
-        except RetakeLimitError as exc:
-            dispatcher.utter_message(text=str(exc))
+                                       channel=channel_of(tracker), now=svc.clock(), texts=texts)
+        except RetakeLimitError:
+            dispatcher.utter_message(text=texts.render("kyc.retake_limit"))
             return reset_events(q)
         except UnderageError:  # the bank's record of a signed-in customer's date of birth says under 18
-            dispatcher.utter_message(text=("The bank's record of your date of birth shows you are under 18, so I "
-                                           "can't make a risk assessment for you, and nothing has been saved."))
+            dispatcher.utter_message(text=texts.render("kyc.record_underage"))
             return reset_events(q)
         except PersistenceError as exc:
             logger.error("action %s could not save the assessment: %s", self.name(), type(exc).__name__)
-            dispatcher.utter_message(
-                text=("Sorry, I couldn't save your assessment just now because of a technical problem, so "
-                      "nothing was stored. Your answers are kept in this conversation: tap \"Try again\" "
-                      "in a moment and I'll save them without asking the questions again."),
-                buttons=buttons(("Try again", "/start_risk_assessment")))
+            dispatcher.utter_message(text=texts.render("kyc.save_failed"),
+                                     buttons=buttons((texts.render("button.try_again"), "/start_risk_assessment")))
             return [SlotSet(UNSAVED_SLOT, True)]
-        lines = [f"Your risk level is {result.level.name}. {q.meaning_of(result.level)}"]
+        lines = [texts.render("kyc.result_level", level=result.level.name,
+                              meaning=q.meaning_of(result.level, texts.language))]
         if result.age_disagrees:
             lines.append(result.explanation[0])
-        lines.append(f"Your score was {result.total} out of 100 (ability to bear a loss {result.capacity}/100, "
-                     f"willingness to take risk {result.willingness}/100).")
+        lines.append(texts.render("kyc.result_score", total=result.total, capacity=result.capacity,
+                                  willingness=result.willingness))
         if result.caps:
-            lines.append("What limited your level:")
-            lines += [f"- {cap.explanation}" for cap in result.caps]
-        lines.append("Your answers and result are saved with the bank, valid for 12 months. Would you like "
-                     "to see products that suit your level?")
+            lines.append(texts.render("kyc.result_caps_heading"))
+            lines += [texts.render("kyc.result_cap", explanation=cap.explanation) for cap in result.caps]
+        lines.append(texts.render("kyc.result_saved"))
         dispatcher.utter_message(
             text="\n".join(lines),
-            buttons=buttons(("Show suitable products", "/ask_recommendation"),
-                            ("Plan for a child's education", "/plan_education_fund")))
+            buttons=buttons((texts.render("button.show_products"), "/ask_recommendation"),
+                            (texts.render("button.plan_education"), "/plan_education_fund")))
         return [SlotSet("risk_level", result.level.name), SlotSet("risk_score", float(result.total)),
                 SlotSet("lowest_category", result.lowest_category), SlotSet(FAILED_SLOT, 0)]

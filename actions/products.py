@@ -10,28 +10,34 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import AdvisorAction, DomainDict, Events, blocking, buttons, channel_of, identify
+from actions.base import AdvisorAction, DomainDict, Events, blocking, buttons, channel_of, identify, texts_for
 from actions.wiring import Services
 from advisor_core.domain.levels import RiskLevel
-from advisor_core.domain.products import ProductType
 from advisor_core.domain.suitability import RequestOutcome
+from advisor_core.domain.texts import Texts
 from advisor_core.errors import (
     AssessmentRequiredError,
     ConfirmationWithoutWarningError,
     PersistenceError,
     UnknownProductError,
 )
-from advisor_core.services.assessments import current_assessment
+from advisor_core.services.assessments import cap_explanations, current_assessment
 from advisor_core.services.offers import record_offer_response, record_offers_shown
 from advisor_core.services.recommendations import (
     confirm_product,
     deposit_plus_offer,
-    money,
     recommend_and_record,
     request_product,
 )
 
-OFFER_QUESTIONNAIRE = buttons(("Take the risk questionnaire", "/start_risk_assessment"))
+
+def offer_questionnaire(texts: Texts) -> list[dict[str, str]]:
+    return buttons((texts.render("button.take_questionnaire"), "/start_risk_assessment"))
+
+
+def show_products(texts: Texts) -> tuple[str, str]:
+    return texts.render("button.show_products"), "/ask_recommendation"
+
 logger = logging.getLogger(__name__)
 
 
@@ -57,10 +63,9 @@ async def record_acceptance(svc: Any, tracker: Any, *, customer_id: str | None, 
                              product_id=product_id, level=level)
 
 
-def _no_assessment_text(reason: str | None) -> str:
-    why = f" ({reason})" if reason else ""
-    return ("I can only suggest investment products once we know your risk level, and I don't have a "
-            f"valid assessment for you{why}. The questionnaire takes about five minutes - shall we do it now?")
+def _no_assessment_text(texts: Texts, reason: str | None) -> str:
+    why = texts.render("level.no_assessment_reason", reason=reason) if reason else ""
+    return texts.render("level.no_assessment", why=why)
 
 
 class TellRiskLevel(AdvisorAction):
@@ -69,26 +74,27 @@ class TellRiskLevel(AdvisorAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
                   svc: Services) -> Events:
+        texts = texts_for(tracker, svc)
         who = identify(tracker)
         current = await blocking(current_assessment, svc.uow_factory(), customer_id=who.customer_id,
                                  conversation_id=tracker.sender_id, now=svc.clock())
         if current is None or not current.valid:
-            reason = current.validity.reason if current else None
+            reason = current.validity.reason_in(texts) if current else None
             dispatcher.utter_message(
-                text=("Customers are placed in one of five risk levels, C1 (most careful) to C5 (most "
-                      "adventurous), and products are rated R1 to R5; a customer at level Cn may be "
-                      "recommended products up to Rn. " + _no_assessment_text(reason)),
-                buttons=OFFER_QUESTIONNAIRE)
+                text=texts.sentences(texts.render("level.scales"), _no_assessment_text(texts, reason)),
+                buttons=offer_questionnaire(texts))
             return []
         record = current.record
         level = RiskLevel.parse(record.level)
-        lines = [f"Your risk level is {level.name}, assessed on {record.created_at:%d %B %Y}. "
-                 f"{svc.questionnaire.meaning_of(level)}"]
+        lines = [texts.render("level.yours", level=level.name, date=texts.date(record.created_at),
+                              meaning=svc.questionnaire.meaning_of(level, texts.language))]
         if record.caps:
-            lines.append("It was limited by: " + " ".join(c.explanation for c in record.caps))
+            explanations = cap_explanations(svc.questionnaire, record, texts)
+            lines.append(texts.render("level.limited_by", explanations=texts.sentences(*explanations)))
         dispatcher.utter_message(text="\n".join(lines),
-                                 buttons=buttons(("Show suitable products", "/ask_recommendation"),
-                                                 ("Retake the questionnaire", "/start_risk_assessment")))
+                                 buttons=buttons(show_products(texts),
+                                                 (texts.render("button.retake_questionnaire"),
+                                                  "/start_risk_assessment")))
         return [SlotSet("risk_level", level.name), SlotSet("risk_score", float(record.total_score)),
                 SlotSet("lowest_category", record.lowest_category)]
 
@@ -99,38 +105,28 @@ class RecommendProducts(AdvisorAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
                   svc: Services) -> Events:
+        texts = texts_for(tracker, svc)
         who = identify(tracker)
         # label_check: a customer with a persona label may see their label-check arm's product (both
         # arms are always within their level); the shown events say which persona and arm.
         outcome = await blocking(recommend_and_record, svc.uow_factory(), svc.catalog,
                                  customer_id=who.customer_id, conversation_id=tracker.sender_id,
-                                 now=svc.clock(), label_check=True)
+                                 now=svc.clock(), label_check=True, texts=texts)
         if outcome.assessment is None or not outcome.has_valid_assessment:
-            reason = outcome.assessment.validity.reason if outcome.assessment else None
-            dispatcher.utter_message(text=_no_assessment_text(reason), buttons=OFFER_QUESTIONNAIRE)
+            reason = outcome.assessment.validity.reason_in(texts) if outcome.assessment else None
+            dispatcher.utter_message(text=_no_assessment_text(texts, reason), buttons=offer_questionnaire(texts))
             if outcome.recommendations:
-                names = ", ".join(r.product.name for r in outcome.recommendations)
-                dispatcher.utter_message(text=f"Meanwhile, without any investment risk: {names}. "
-                                              "Ask me about deposit-plus to learn more.")
+                for message in outcome.messages:
+                    dispatcher.utter_message(text=message)
                 await record_offer_event(record_offers_shown, svc, tracker, customer_id=who.customer_id,
                                          product_ids=[r.product.id for r in outcome.recommendations], level=None)
             return []
         level = outcome.assessment.record.level
         if not outcome.recommendations:
-            dispatcher.utter_message(text=f"At level {level} I have nothing suitable to suggest right now; "
-                                          "an advisor can look at your situation with you.")
+            dispatcher.utter_message(text=texts.render("reco.nothing_suitable", level=level))
             return []
-        investments = [r for r in outcome.recommendations if r.product.type is not ProductType.LOAN]
-        offers = [r for r in outcome.recommendations if r.product.type is ProductType.LOAN]
-        lines = [f"Based on your risk level {level}, these suit you (best first):"]
-        for n, rec in enumerate(investments, start=1):
-            lines.append(f"{n}. {rec.product.name} ({rec.product.risk_rating.name}) - " + " ".join(rec.reasons))
-        lines.append("Past performance and the ranges shown are illustrations, not promises. "
-                     "Ask me about any of them, or say \"talk to a person\" to speak with an advisor.")
-        dispatcher.utter_message(text="\n".join(lines))
-        for offer in offers:
-            reasons = " ".join(offer.reasons)
-            dispatcher.utter_message(text=f"You may also qualify for the {offer.product.name}. {reasons}")
+        for message in outcome.messages:   # the list with reasons, then any credit offer: as recorded
+            dispatcher.utter_message(text=message)
         await record_offer_event(record_offers_shown, svc, tracker, customer_id=who.customer_id,
                                  product_ids=[r.product.id for r in outcome.recommendations],
                                  level=RiskLevel.parse(level), label=outcome.label)
@@ -143,45 +139,41 @@ class RequestProduct(AdvisorAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
                   svc: Services) -> Events:
+        texts = texts_for(tracker, svc)
         product_id = tracker.get_slot("product")
         if not product_id or product_id not in svc.catalog:
-            dispatcher.utter_message(text="Which product do you mean? You can ask me for suitable products "
-                                          "and I'll list them.")
+            dispatcher.utter_message(text=texts.render("request.which_product"))
             return [SlotSet("product", None)]
         who = identify(tracker)
         request_text = (tracker.latest_message or {}).get("text") or None
         try:
             result = await blocking(request_product, svc.uow_factory(), svc.catalog, product_id=product_id,
                                     customer_id=who.customer_id, conversation_id=tracker.sender_id,
-                                    now=svc.clock(), request_text=request_text)
+                                    now=svc.clock(), request_text=request_text, texts=texts)
         except AssessmentRequiredError as exc:
-            dispatcher.utter_message(text=_no_assessment_text(exc.args[0] if exc.args else None),
-                                     buttons=OFFER_QUESTIONNAIRE)
+            dispatcher.utter_message(text=_no_assessment_text(texts, exc.args[0] if exc.args else None),
+                                     buttons=offer_questionnaire(texts))
             return [SlotSet("product", None)]
         decision = result.decision
         product = decision.product
         if decision.outcome is RequestOutcome.NEEDS_CONFIRMATION:
-            dispatcher.utter_message(text=decision.message + " Do you confirm that you understand this risk "
-                                                             "and still want it?",
-                                     buttons=buttons(("Yes, I confirm", "/affirm"), ("No, thanks", "/deny")))
+            dispatcher.utter_message(text=result.shown_text,   # the warning and its question, as recorded
+                                     buttons=buttons((texts.render("button.yes_confirm"), "/affirm"),
+                                                     (texts.render("button.no_thanks"), "/deny")))
             return [SlotSet("pending_product", product.id)]
         if decision.outcome is RequestOutcome.NEEDS_HUMAN_REVIEW and result.ticket is not None:
-            follow_up = ("An advisor will reply in this chat" if who.customer_id else
-                         "As you're not signed in, please sign in to the app or visit a branch and quote it, so "
-                         "an advisor can find your request")
+            follow_up = texts.render("common.advisor_replies_here" if who.customer_id else "request.guest_follow_up")
             dispatcher.utter_message(
-                text=(f"{decision.message} I've passed your request and this warning to a human advisor; your "
-                      f"reference is {result.ticket.ticket_id}. {follow_up}, usually within one working day "
-                      "(9:00-18:00). Nothing has been bought, and you don't need to confirm anything here."),
-                buttons=buttons(("Show suitable products", "/ask_recommendation")))
+                text=texts.render("request.human_review", warning=result.shown_text, ticket=result.ticket.ticket_id,
+                                  follow_up=follow_up),
+                buttons=buttons(show_products(texts)))
             return [SlotSet("product", None), SlotSet("pending_product", None)]
         if decision.outcome is RequestOutcome.REFUSED:
-            dispatcher.utter_message(text=decision.message + " I can show you products that suit your level.",
-                                     buttons=buttons(("Show suitable products", "/ask_recommendation")))
+            dispatcher.utter_message(text=result.shown_text, buttons=buttons(show_products(texts)))
             return [SlotSet("product", None), SlotSet("pending_product", None)]
-        dispatcher.utter_message(text=f"{decision.message} {product.description} "
-                                      f"Return: {product.return_range_words}. An advisor or the app can "
-                                      "complete the purchase with you.")
+        dispatcher.utter_message(text=texts.render("request.within_level", message=decision.message,
+                                                   description=product.description_in(texts.language),
+                                                   return_range=product.return_range(texts)))
         # Asking for a product the assistant showed in this conversation is a click on that offer; as
         # the request is for the product (request_product: "I want the bond fund") and it is passed on
         # to be completed, it is also the customer accepting the offer.
@@ -198,33 +190,29 @@ class ConfirmProductRequest(AdvisorAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
                   svc: Services) -> Events:
+        texts = texts_for(tracker, svc)
         product_id = tracker.get_slot("pending_product")
         who = identify(tracker)
         text = (tracker.latest_message or {}).get("text") or "/affirm"
         try:
             decision = await blocking(confirm_product, svc.uow_factory(), svc.catalog, product_id=product_id,
                                       customer_id=who.customer_id, conversation_id=tracker.sender_id,
-                                      confirmation_text=text, now=svc.clock())
+                                      confirmation_text=text, now=svc.clock(), texts=texts)
         except (AssessmentRequiredError, UnknownProductError, ConfirmationWithoutWarningError):
-            dispatcher.utter_message(text="That request has lapsed; please ask again.")
+            dispatcher.utter_message(text=texts.render("request.lapsed"))
             return [SlotSet("pending_product", None), SlotSet("product", None)]
         cleared = [SlotSet("pending_product", None), SlotSet("product", None)]
         if decision.outcome is RequestOutcome.REFUSED:  # the level changed since the warning
             dispatcher.utter_message(text=decision.message)
             return cleared
         if decision.outcome is RequestOutcome.NEEDS_HUMAN_REVIEW:  # the customer has turned 65 since the warning
-            dispatcher.utter_message(
-                text=decision.message + " Please ask for it again, and I'll pass it to an advisor."
-            )
+            dispatcher.utter_message(text=texts.render("request.ask_again_for_review", message=decision.message))
             return cleared
         if decision.outcome is RequestOutcome.WITHIN_LEVEL:
-            dispatcher.utter_message(text=f"{decision.message} No special confirmation is needed; an advisor or "
-                                          "the app can complete the purchase with you.")
+            dispatcher.utter_message(text=texts.render("request.within_level_confirmed", message=decision.message))
         else:
-            dispatcher.utter_message(
-                text=(f"Your confirmation is recorded together with the risk warning. {decision.product.name} "
-                      "was not recommended by us; an advisor will complete the purchase with you and can "
-                      "answer any questions first."))
+            dispatcher.utter_message(text=texts.render("request.confirmation_recorded",
+                                                       name=decision.product.name_in(texts.language)))
         await record_acceptance(svc, tracker, customer_id=who.customer_id, product_id=decision.product.id,
                                 level=decision.level)
         return cleared
@@ -236,9 +224,8 @@ class DeclineProductRequest(AdvisorAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
                   svc: Services) -> Events:
-        dispatcher.utter_message(text="Understood - nothing has been bought. Would you like to see products "
-                                      "that suit your level instead?",
-                                 buttons=buttons(("Show suitable products", "/ask_recommendation")))
+        texts = texts_for(tracker, svc)
+        dispatcher.utter_message(text=texts.render("request.declined"), buttons=buttons(show_products(texts)))
         return [SlotSet("pending_product", None), SlotSet("product", None)]
 
 
@@ -248,21 +235,20 @@ class ExplainDepositPlus(AdvisorAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
                   svc: Services) -> Events:
+        texts = texts_for(tracker, svc)
         rates = svc.catalog.rates
         product = svc.catalog.get("deposit_plus")
-        dispatcher.utter_message(
-            text=(f"{product.name}: it is a deposit, not an investment. It pays {rates.deposit_plus_multiple} times "
-                  f"the demand-deposit rate ({rates.demand_rate}% a year today), plus {rates.deposit_plus_bonus_rate}% "
-                  f"a year more once held {rates.bonus_after_months} months, and you can take money out any day. "
-                  f"As a deposit it is covered by deposit insurance up to {money(rates.deposit_insurance_limit)} "
-                  "per depositor per bank, principal and interest together. It suits idle cash above "
-                  f"{money(rates.offer_above_balance)} in a current account."))
+        dispatcher.utter_message(text=texts.render(
+            "deposit.explain", name=product.name_in(texts.language), multiple=rates.deposit_plus_multiple,
+            demand_rate=rates.demand_rate, bonus_rate=rates.deposit_plus_bonus_rate,
+            bonus_months=rates.bonus_after_months, insurance_limit=texts.money(rates.deposit_insurance_limit),
+            offer_above=texts.money(rates.offer_above_balance)))
         who = identify(tracker)
         offer = await blocking(deposit_plus_offer, svc.uow_factory(), svc.catalog, customer_id=who.customer_id)
         if offer is not None:
             c = offer.comparison
-            dispatcher.utter_message(
-                text=(f"Your current account holds {money(c.balance)}. Over {c.months} months it would earn about "
-                      f"{money(c.demand_earnings)} at the demand rate, and about {money(c.deposit_plus_earnings)} "
-                      f"in deposit-plus - {money(c.extra)} more, if today's rates stay the same."))
+            dispatcher.utter_message(text=texts.render(
+                "deposit.your_balance", balance=texts.money(c.balance), months=c.months,
+                demand_earnings=texts.money(c.demand_earnings), plus_earnings=texts.money(c.deposit_plus_earnings),
+                extra=texts.money(c.extra)))
         return []

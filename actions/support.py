@@ -8,16 +8,20 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import AdvisorAction, DomainDict, Events, blocking, buttons, identify
+from actions.base import AdvisorAction, DomainDict, Events, blocking, buttons, identify, language, texts_for
 from actions.wiring import Services
 from advisor_core.domain.sessions import CARRY_OVER_SLOTS, carried_over  # noqa: F401 (tests read it here)
+from advisor_core.domain.texts import Texts
 from advisor_core.services.assessments import current_assessment
 from advisor_core.services.handoffs import open_ticket
 
-MENU = buttons(("Find my risk level", "/start_risk_assessment"),
-               ("Plan for a child's education", "/plan_education_fund"),
-               ("Idle cash: deposit-plus", "/ask_deposit_plus"),
-               ("Talk to a person", "/request_human"))
+
+def menu(texts: Texts) -> list[dict[str, str]]:
+    """What the assistant can do, as buttons (the same payloads in every language)."""
+    return buttons((texts.render("button.find_level"), "/start_risk_assessment"),
+                   (texts.render("button.plan_education"), "/plan_education_fund"),
+                   (texts.render("button.deposit_plus_menu"), "/ask_deposit_plus"),
+                   (texts.render("button.talk_to_person"), "/request_human"))
 
 
 class SessionStart(AdvisorAction):
@@ -38,30 +42,29 @@ class Greet(AdvisorAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
                   svc: Services) -> Events:
+        texts = texts_for(tracker, svc)
         who = identify(tracker)
         events: list[dict[str, Any]] = [SlotSet("user_role", who.role if who.verified else "anonymous"),
                                         SlotSet("customer_id", who.customer_id)]
         if who.is_advisor:
-            dispatcher.utter_message(text="Hello! Advisor tools are available: customer summaries, why a product "
-                                          "was or wasn't suitable, campaign lists and open handoff tickets.")
+            dispatcher.utter_message(text=texts.render("support.advisor_hello"))
             return events
-        opening = "Hello! I'm the bank's virtual wealth assistant."
-        if who.anonymous_reason:
-            opening += f" Note: {who.anonymous_reason}, so I'll treat you as a guest for now."
+        opening = texts.render("support.hello")
+        if who.anonymous_status:
+            reason = texts.render(f"identity.{who.anonymous_status}")
+            opening = texts.sentences(opening, texts.render("support.guest_note", reason=reason))
         if who.customer_id:
             current = await blocking(current_assessment, svc.uow_factory(), customer_id=who.customer_id,
                                      conversation_id=tracker.sender_id, now=svc.clock())
             if current is not None and current.valid:
-                opening = (f"Welcome back! Your last risk level is {current.record.level}, assessed on "
-                           f"{current.record.created_at:%d %B %Y}.")
+                opening = texts.render("support.welcome_back_level", level=current.record.level,
+                                       date=texts.date(current.record.created_at))
                 events += [SlotSet("risk_level", current.record.level),
                            SlotSet("risk_score", float(current.record.total_score)),
                            SlotSet("lowest_category", current.record.lowest_category)]
             else:
-                opening = "Welcome back!"
-        dispatcher.utter_message(text=opening + " I can explain investing basics, find your risk level, suggest "
-                                                "suitable products or plan savings. What would you like to do?",
-                                 buttons=MENU)
+                opening = texts.render("support.welcome_back")
+        dispatcher.utter_message(text=texts.sentences(opening, texts.render("support.offer")), buttons=menu(texts))
         return events
 
 
@@ -91,15 +94,15 @@ class RephraseOrHandoff(AdvisorAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
                   svc: Services) -> Events:
+        texts = texts_for(tracker, svc)
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         revert = [] if intent == "nlu_fallback" else [UserUtteranceReverted()]
         if _previous_turn_fell_back(tracker):
-            dispatcher.utter_message(text="Sorry, I'm still not getting it. Would you like me to connect you with "
-                                          "a human advisor?",
-                                     buttons=buttons(("Yes, talk to a person", "/request_human"),
-                                                     ("No, show me the menu", "/greet")))
+            dispatcher.utter_message(text=texts.render("support.still_not_getting_it"),
+                                     buttons=buttons((texts.render("button.yes_person"), "/request_human"),
+                                                     (texts.render("button.no_menu"), "/greet")))
             return [SlotSet("fallback_count", 0)] + revert
-        dispatcher.utter_message(text="Sorry, I didn't understand that. Could you say it another way?")
+        dispatcher.utter_message(text=texts.render("support.rephrase"))
         return [SlotSet("fallback_count", 1)] + revert
 
 
@@ -121,6 +124,7 @@ def conversation_summary(tracker: Tracker, level: str | None, limit: int = 6) ->
     if intents:
         parts.append("asked about: " + ", ".join(intents[-limit:]))
     parts.append("channel " + (tracker.get_latest_input_channel() or "unknown"))
+    parts.append("language " + language(tracker))   # so the advisor answers in the customer's language
     return "; ".join(parts)
 
 
@@ -137,11 +141,7 @@ class RequestHuman(AdvisorAction):
         ticket = await blocking(open_ticket, svc.uow_factory(), customer_id=who.customer_id,
                                 conversation_id=tracker.sender_id, summary=conversation_summary(tracker, level),
                                 now=svc.clock())
-        follow_up = ("An advisor will reply in this chat" if who.customer_id else
-                     "As you're not signed in, please sign in to the app or visit a branch and quote it, so an "
-                     "advisor can find your conversation")
-        dispatcher.utter_message(
-            text=(f"I've asked a human advisor to take over; your reference is {ticket.ticket_id}. {follow_up}, "
-                  "usually within one working day (9:00-18:00). They will see a short summary of our chat, so you "
-                  "won't need to repeat yourself."))
+        texts = texts_for(tracker, svc)
+        follow_up = texts.render("common.advisor_replies_here" if who.customer_id else "handoff.guest_follow_up")
+        dispatcher.utter_message(text=texts.render("handoff.done", ticket=ticket.ticket_id, follow_up=follow_up))
         return []

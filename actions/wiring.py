@@ -7,9 +7,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from advisor_core.adapters.datafiles import default_catalog, default_questionnaire
+from advisor_core.adapters.datafiles import default_catalog, default_questionnaire, default_text_book
 from advisor_core.domain.products import Catalog
 from advisor_core.domain.questionnaire import Questionnaire
+from advisor_core.domain.texts import TextBook
 from advisor_core.services.unit_of_work import AbstractUnitOfWork
 from advisor_core.settings import Settings, load_settings
 
@@ -22,6 +23,10 @@ class Services:
     jwt_secret: str | None
     clock: Callable[[], dt.datetime]
     settings: Settings | None = None   # None in tests that need no file or database setting
+    texts: TextBook | None = None      # every language's texts; None: the packaged ones
+
+    def text_book(self) -> TextBook:
+        return self.texts if self.texts is not None else default_text_book()
 
 
 _services: Services | None = None
@@ -44,6 +49,7 @@ def _build() -> Services:
         jwt_secret=settings.jwt_secret,
         clock=_utc_now,
         settings=settings,
+        texts=default_text_book(),
     )
 
 

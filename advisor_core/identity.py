@@ -57,12 +57,20 @@ class Identity:
         return f"{self.role}:{self.subject}" if self.verified else "guest"
 
     @property
+    def anonymous_status(self) -> str | None:
+        """Why a token was sent but the user is a guest (``expired``, ``invalid``, ``not_configured``);
+        None when signed in or when no token was sent. Said in words by texts ``identity.<status>``."""
+        if self.status in (IdentityStatus.EXPIRED, IdentityStatus.INVALID, IdentityStatus.NOT_CONFIGURED):
+            return self.status.value
+        return None
+
+    @property
     def anonymous_reason(self) -> str | None:
-        return {
-            IdentityStatus.EXPIRED: "your sign-in has expired",
-            IdentityStatus.INVALID: "your sign-in could not be verified",
-            IdentityStatus.NOT_CONFIGURED: "sign-in is not available right now",
-        }.get(self.status)
+        """:attr:`anonymous_status` in English words."""
+        from advisor_core.domain.texts import default_texts
+
+        status = self.anonymous_status
+        return default_texts().render(f"identity.{status}") if status else None
 
 
 ANONYMOUS = Identity(IdentityStatus.NO_TOKEN)

@@ -23,8 +23,24 @@ from sanic import response
 
 logger = logging.getLogger(__name__)
 
+# Said when even the texts cannot be read; otherwise the notice is texts "channel.unavailable".
 UNAVAILABLE = ("Sorry, part of our service is temporarily unavailable, so I can't answer that right now. "
                "Nothing you told me is lost: please try again in a minute, or call the bank if it is urgent.")
+
+
+def unavailable_notice(message: UserMessage) -> str:
+    """The notice in the message's language: the client's ``metadata.language`` or a message
+    mostly in Chinese (the channel cannot read the conversation's slot, which needs the tracker
+    store that may be what failed); otherwise English."""
+    try:
+        from advisor_core.adapters.datafiles import default_language_words, default_text_book
+        from advisor_core.domain.language import language_signal
+
+        metadata = message.metadata if isinstance(message.metadata, dict) else {}
+        language = language_signal(default_language_words(), message.text or "", metadata.get("language"))
+        return default_text_book()(language).render("channel.unavailable")
+    except Exception:  # noqa: BLE001 - never silent, whatever failed
+        return UNAVAILABLE
 
 
 class CountingOutputChannel(OutputChannel):
@@ -54,7 +70,7 @@ def never_silent(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Cal
         finally:
             if counter.sent == 0:
                 logger.warning("no reply was produced for a user message; sent the unavailable notice")
-                await counter.inner.send_response(message.sender_id, {"text": UNAVAILABLE})
+                await counter.inner.send_response(message.sender_id, {"text": unavailable_notice(message)})
     return handle
 
 

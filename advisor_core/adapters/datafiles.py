@@ -2,12 +2,19 @@
 
 Every problem raises :class:`DataFileError` naming the file and the field, for example
 ``questionnaire_v1.yaml: items[age].age_bands[2].points: must be a whole number``.
+
+Texts per language: ``texts/<language>.yaml`` holds every message an action or advisor_core
+composes (the same keys and placeholders in each language, checked by :func:`load_text_book`);
+``questionnaire_v1.<language>.yaml`` and ``catalog_v1.<language>.yaml`` are language overlays
+(questions, option labels, band meanings, product names...) merged into the questionnaire and the
+catalog when they are loaded. Scoring data (points, bands, keywords) is only in the base files.
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
@@ -16,7 +23,7 @@ from typing import Any
 import yaml
 
 from advisor_core.domain.answer_parsing import Lexicon
-from advisor_core.domain.language import LANGUAGES, LanguageWords
+from advisor_core.domain.language import ENGLISH, LANGUAGES, LanguageWords
 from advisor_core.domain.levels import RiskLevel, RiskRating
 from advisor_core.domain.products import Audience, Catalog, DepositRates, Liquidity, Product, ProductType
 from advisor_core.domain.questionnaire import (
@@ -38,6 +45,7 @@ from advisor_core.domain.questionnaire import (
     Words,
 )
 from advisor_core.domain.scoring import ADULT_AGE, MAX_AGE
+from advisor_core.domain.texts import Localized, NumberFormats, TextBook, Texts, placeholders
 from advisor_core.errors import DataFileError
 
 DATA_PACKAGE = "advisor_core.data"
@@ -45,6 +53,7 @@ QUESTIONNAIRE_FILE = "questionnaire_v1.yaml"
 CATALOG_FILE = "catalog_v1.yaml"
 LEXICON_FILE = "reading_{language}.yaml"
 LANGUAGE_FILE = "language_v1.yaml"
+OVERLAY_FILE = "{stem}.{language}.yaml"   # questionnaire_v1.zh-CN.yaml beside questionnaire_v1.yaml
 TOTAL_POINTS = 100
 
 
@@ -163,7 +172,93 @@ def load_questionnaire(path: Path | str | None = None) -> Questionnaire:
         raise r.fail("items", f"maximum points add up to {total}, not {TOTAL_POINTS}")
     goals = _goals(r, r.mapping(data.get("goals"), "goals"))
     consistency = _consistency(r, r.mapping(data.get("consistency"), "consistency"), items)
-    return Questionnaire(version, items, goals, bands, tuple(knowledge), consistency)
+    q = Questionnaire(version, items, goals, bands, tuple(knowledge), consistency)
+    for language, overlay in _overlays(file, required=path is None):
+        q = _questionnaire_in(q, overlay, language)
+    return q
+
+
+def _overlays(file: Path, *, required: bool) -> list[tuple[str, Path]]:
+    """The language overlays beside a data file (``<stem>.<language>.yaml``), one per language
+    other than English. The packaged files must have every one; a copy elsewhere may have none
+    (its texts are then English only)."""
+    found = []
+    for language in LANGUAGES:
+        if language == ENGLISH:
+            continue
+        overlay = file.with_name(OVERLAY_FILE.format(stem=file.stem, language=language))
+        if overlay.exists():
+            found.append((language, overlay))
+        elif required:
+            raise DataFileError(overlay.name, "(file)", f"not found: the {language} texts of {file.name}")
+    return found
+
+
+class _Overlay:
+    """Reads one language overlay: every text of the base file once, nothing else."""
+
+    def __init__(self, path: Path, language: str, version: str) -> None:
+        self.r = _Reader(path.name)
+        self.data = self.r.mapping(_read_yaml(path), "(top)")
+        if self.data.get("language") != language:
+            raise self.r.fail("language", f"must be {language!r} (the file's name says so)")
+        if self.data.get("version") != version:
+            raise self.r.fail("version", f"{self.data.get('version')!r} does not match the base file's {version!r}")
+
+    def table(self, value: Any, field: str, keys: tuple[str, ...]) -> dict[str, Any]:
+        """A mapping with exactly these keys."""
+        table = self.r.mapping(value, field)
+        missing = [k for k in keys if k not in table]
+        if missing:
+            raise self.r.fail(f"{field}.{missing[0]}", "missing: the base file has it")
+        unknown = [str(k) for k in table if k not in keys]
+        if unknown:
+            raise self.r.fail(f"{field}.{unknown[0]}", "is not in the base file")
+        return table
+
+    def text(self, table: dict[str, Any], key: str, field: str) -> str:
+        return self.r.text(table, key, field)
+
+
+def _add(local: Localized, language: str, text: str) -> Localized:
+    return (*((lang, t) for lang, t in local if lang != language), (language, text))
+
+
+def _questionnaire_in(q: Questionnaire, path: Path, language: str) -> Questionnaire:
+    """The questionnaire with one language's texts added (questionnaire_v1.<language>.yaml)."""
+    o = _Overlay(path, language, q.version)
+    top = o.table(o.data, "(top)", ("language", "version", "bands", "consistency", "items", "goals"))
+    bands_raw = o.table(top["bands"], "bands", tuple(b.level.name for b in q.bands))
+    bands = tuple(replace(b, meaning_local=_add(b.meaning_local, language,
+                                                o.text(bands_raw, b.level.name, "bands")))
+                  for b in q.bands)
+    consistency_raw = o.table(top["consistency"], "consistency", ("recheck_prompt",))
+    consistency = replace(q.consistency, recheck_prompt_local=_add(
+        q.consistency.recheck_prompt_local, language, o.text(consistency_raw, "recheck_prompt", "consistency")))
+    items_raw = o.table(top["items"], "items", tuple(i.key for i in q.items))
+    items = []
+    for item in q.items:
+        field = f"items.{item.key}"
+        keys = ("question", "why", "options") if item.options else ("question", "why")
+        raw = o.table(items_raw[item.key], field, keys)
+        options = _options_in(o, raw.get("options"), f"{field}.options", item.options, language)
+        items.append(replace(item, options=options,
+                             question_local=_add(item.question_local, language, o.text(raw, "question", field)),
+                             why_local=_add(item.why_local, language, o.text(raw, "why", field))))
+    goals_raw = o.table(top["goals"], "goals", ("question", "why", "options"))
+    goals = replace(q.goals, options=_options_in(o, goals_raw["options"], "goals.options", q.goals.options, language),
+                    question_local=_add(q.goals.question_local, language, o.text(goals_raw, "question", "goals")),
+                    why_local=_add(q.goals.why_local, language, o.text(goals_raw, "why", "goals")))
+    return replace(q, items=tuple(items), goals=goals, bands=bands, consistency=consistency)
+
+
+def _options_in(o: _Overlay, value: Any, field: str, options: tuple[Option, ...],
+                language: str) -> tuple[Option, ...]:
+    if not options:
+        return options
+    labels = o.table(value, field, tuple(opt.id for opt in options))
+    return tuple(replace(opt, label_local=_add(opt.label_local, language, o.text(labels, opt.id, field)))
+                 for opt in options)
 
 
 def _consistency(r: _Reader, raw: dict[str, Any], items: tuple[Item, ...]) -> ConsistencyRule:
@@ -424,7 +519,26 @@ def load_catalog(path: Path | str | None = None) -> Catalog:
             min_total_assets=r.decimal(raw, "min_total_assets", field) if "min_total_assets" in raw else Decimal(0),
         ))
     _check_unique(r, [p.id for p in products], "products[].id")
-    return Catalog(version, tuple(products), rates)
+    catalog = Catalog(version, tuple(products), rates)
+    for language, overlay in _overlays(file, required=path is None):
+        catalog = _catalog_in(catalog, overlay, language)
+    return catalog
+
+
+def _catalog_in(catalog: Catalog, path: Path, language: str) -> Catalog:
+    """The catalog with one language's product names and descriptions (catalog_v1.<language>.yaml)."""
+    o = _Overlay(path, language, catalog.version)
+    top = o.table(o.data, "(top)", ("language", "version", "products"))
+    table = o.table(top["products"], "products", tuple(p.id for p in catalog.products))
+    products = []
+    for product in catalog.products:
+        field = f"products.{product.id}"
+        raw = o.table(table[product.id], field, ("name", "description"))
+        products.append(replace(
+            product,
+            name_local=_add(product.name_local, language, o.text(raw, "name", field)),
+            description_local=_add(product.description_local, language, o.text(raw, "description", field))))
+    return replace(catalog, products=tuple(products))
 
 
 # ---------------------------------------------------------------- reading words
@@ -679,6 +793,100 @@ def load_language_words(path: Path | str | None = None) -> LanguageWords:
 def default_language_words() -> LanguageWords:
     """The packaged language-request phrases, read once on first use (never at import)."""
     return load_language_words()
+
+
+# ---------------------------------------------------------------- texts
+
+
+_FORMAT_TEXTS = ("money", "date", "list_separator", "sentence_separator")
+
+
+def load_texts(path: Path | str) -> Texts:
+    """One language's messages (advisor_core/data/texts/<language>.yaml), each template checked."""
+    file = Path(path)
+    r = _Reader(file.name)
+    data = r.mapping(_read_yaml(file), "(top)")
+    unknown = set(data) - {"language", "version", "formats", "messages"}
+    if unknown:
+        raise r.fail("(top)", f"unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+    language = r.text(data, "language", "(top)")
+    if language not in LANGUAGES:
+        raise r.fail("language", f"{language!r} is not one of {', '.join(LANGUAGES)}")
+    formats = r.mapping(data.get("formats"), "formats")
+    for key in _FORMAT_TEXTS:
+        if not isinstance(formats.get(key), str) or (key in ("money", "date") and not formats[key].strip()):
+            raise r.fail(f"formats.{key}", "must be text")
+    ten_thousands = formats.get("money_ten_thousands")
+    if ten_thousands is not None and not isinstance(ten_thousands, str):
+        raise r.fail("formats.money_ten_thousands", "must be text or null")
+    months = formats.get("month_names")
+    if not isinstance(months, list) or len(months) != 12 or not all(isinstance(m, str) and m for m in months):
+        raise r.fail("formats.month_names", "must list the twelve months")
+    for key, allowed in (("money", {"amount"}), ("money_ten_thousands", {"amount"}),
+                         ("date", {"day", "month", "year", "month_name"})):
+        if isinstance(formats.get(key), str):
+            _check_template(r, formats[key], f"formats.{key}", allowed)
+    messages = r.mapping(data.get("messages"), "messages")
+    if not messages:
+        raise r.fail("messages", "must not be empty")
+    for key, template in messages.items():
+        if not isinstance(template, str) or not template.strip():
+            raise r.fail(f"messages.{key}", "must be non-empty text")
+        _check_template(r, template, f"messages.{key}", None)
+    return Texts(language, r.text(data, "version", "(top)"), {str(k): v for k, v in messages.items()},
+                 NumberFormats(formats["money"], ten_thousands, formats["date"], tuple(months),
+                               formats["list_separator"], formats["sentence_separator"]))
+
+
+def _check_template(r: _Reader, template: str, field: str, allowed: set[str] | None) -> None:
+    try:
+        names = placeholders(template)
+    except ValueError as exc:
+        raise r.fail(field, f"not a valid template: {exc}") from None
+    if allowed is not None and not names <= allowed:
+        raise r.fail(field, f"unknown placeholder(s) {', '.join(sorted(names - allowed))}")
+
+
+def check_parity(reference: Texts, other: Texts, other_file: str) -> None:
+    """``other`` has exactly ``reference``'s keys, each with the same placeholders; else
+    DataFileError naming ``other_file`` and the key."""
+    r = _Reader(other_file)
+    if other.version != reference.version:
+        raise r.fail("version", f"{other.version!r} differs from {reference.language}'s {reference.version!r}")
+    for key, template in reference.messages.items():
+        if key not in other.messages:
+            raise r.fail(f"messages.{key}", f"missing: {reference.language} has it")
+        ours, theirs = placeholders(template), placeholders(other.messages[key])
+        if ours != theirs:
+            raise r.fail(f"messages.{key}", f"placeholders {{{', '.join(sorted(theirs))}}} differ from "
+                                            f"{reference.language}'s {{{', '.join(sorted(ours))}}}")
+    for key in other.messages:
+        if key not in reference.messages:
+            raise r.fail(f"messages.{key}", f"not in {reference.language}: add it there too")
+
+
+def load_text_book(directory: Path | str | None = None) -> TextBook:
+    """Every language's texts from ``texts/<language>.yaml``, checked against English (keys and
+    placeholders the same in every language)."""
+    base = Path(directory) if directory is not None else _default_path("texts")
+    by_language: dict[str, Texts] = {}
+    for language in LANGUAGES:
+        file = base / f"{language}.yaml"
+        texts = load_texts(file)
+        if texts.language != language:
+            raise DataFileError(file.name, "language", f"{texts.language!r} in the file named for {language!r}")
+        by_language[language] = texts
+    english = by_language[ENGLISH]
+    for language, texts in by_language.items():
+        if language != ENGLISH:
+            check_parity(english, texts, f"{language}.yaml")
+    return TextBook(by_language)
+
+
+@functools.lru_cache(maxsize=1)
+def default_text_book() -> TextBook:
+    """The packaged texts of every language, read once on first use (never at import)."""
+    return load_text_book()
 
 
 @functools.lru_cache(maxsize=1)

@@ -220,6 +220,7 @@ class AssessmentRow(Base):
     answered_points = Column(JSON, nullable=True)
     answered_total = Column(Integer, nullable=True)
     age_source = Column(String(CODE), nullable=True)
+    language = Column(String(CODE), nullable=True)  # migration 0004 (NULL before it: English)
 
 
 class RecommendationRow(Base):
@@ -234,6 +235,9 @@ class RecommendationRow(Base):
     )
     level = Column(String(CODE), nullable=False)
     created_at = Column(UTCDateTime, nullable=False)
+    # migration 0004 (NULL before it: English, and the message was not kept whole)
+    language = Column(String(CODE), nullable=True)
+    shown_text = Column(Text, nullable=True)
 
     items = relationship(
         "RecommendationItemRow",
@@ -270,6 +274,7 @@ class SuitabilityEventRow(Base):
     text = Column(Text, nullable=False)
     created_at = Column(UTCDateTime, nullable=False)
     customer_text = Column(Text, nullable=True)  # migration 0002
+    language = Column(String(CODE), nullable=True)  # migration 0004 (NULL before it: English)
 
 
 class HandoffTicketRow(Base):

@@ -214,7 +214,8 @@ def _assessment_row(record: AssessmentRecord) -> AssessmentRow:
         total_score=int(record.total_score),
         capacity_score=int(record.capacity_score),
         willingness_score=int(record.willingness_score),
-        caps=[{"code": c.code, "level": c.level, "explanation": c.explanation} for c in record.caps],
+        caps=[{"code": c.code, "level": c.level, "explanation": c.explanation}
+              | ({"values": dict(c.values)} if c.values else {}) for c in record.caps],
         level=record.level,
         lowest_category=bool(record.lowest_category),
         age_at_assessment=int(record.age_at_assessment),
@@ -223,6 +224,7 @@ def _assessment_row(record: AssessmentRecord) -> AssessmentRow:
         answered_points={str(k): int(v) for k, v in record.answered_points.items()},
         answered_total=None if record.answered_total is None else int(record.answered_total),
         age_source=record.age_source,
+        language=record.language,
     )
 
 
@@ -238,7 +240,8 @@ def _assessment_record(row: AssessmentRow) -> AssessmentRecord:
         total_score=row.total_score,
         capacity_score=row.capacity_score,
         willingness_score=row.willingness_score,
-        caps=tuple(CapRecord(code=c["code"], level=c["level"], explanation=c["explanation"]) for c in row.caps),
+        caps=tuple(CapRecord(code=c["code"], level=c["level"], explanation=c["explanation"],
+                             values=dict(c.get("values") or {})) for c in row.caps),
         level=row.level,
         lowest_category=bool(row.lowest_category),
         age_at_assessment=row.age_at_assessment,
@@ -247,6 +250,7 @@ def _assessment_record(row: AssessmentRow) -> AssessmentRecord:
         answered_points={k: int(v) for k, v in (row.answered_points or {}).items()},
         answered_total=row.answered_total,
         age_source=row.age_source or "typed",
+        language=row.language or "en",
     )
 
 
@@ -297,6 +301,8 @@ def _recommendation_row(record: RecommendationRecord) -> RecommendationRow:
         assessment_id=record.assessment_id,
         level=record.level,
         created_at=to_utc(record.created_at),
+        language=record.language,
+        shown_text=record.shown_text,
     )
     row.items = [
         RecommendationItemRow(
@@ -323,6 +329,8 @@ def _recommendation_record(row: RecommendationRow) -> RecommendationRecord:
             for i in row.items
         ),
         created_at=row.created_at,
+        language=row.language or "en",
+        shown_text=row.shown_text,
     )
 
 
@@ -374,6 +382,7 @@ def _event_record(row: SuitabilityEventRow) -> SuitabilityEvent:
         text=row.text,
         created_at=row.created_at,
         customer_text=row.customer_text,
+        language=row.language or "en",
     )
 
 
@@ -392,6 +401,7 @@ class SqlAlchemySuitabilityEventRepository(_SqlAlchemyRepository, AbstractSuitab
                 text=event.text,
                 created_at=to_utc(event.created_at),
                 customer_text=event.customer_text,
+                language=event.language,
             )
         )
 

@@ -6,13 +6,24 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from advisor_core.domain.products import DepositRates
+from advisor_core.domain.texts import Texts, default_texts
 from advisor_core.errors import CalculatorInputError
 
 CENT = Decimal("0.01")
 SCENARIO_RATES = (Decimal(2), Decimal(4), Decimal(6))   # percent a year
 EDUCATION_TARGET_AGE = 18
-DISCLAIMER = ("These figures are simulated, not guaranteed: real returns vary and the plan's "
-              "value can go down as well as up.")
+
+
+def disclaimer(texts: Texts | None = None) -> str:
+    """Simulated, not guaranteed: said with every projection (texts ``plan.disclaimer``)."""
+    return (texts or default_texts()).render("plan.disclaimer")
+
+
+def __getattr__(name: str) -> str:
+    """``DISCLAIMER``: the English disclaimer, read from the texts on first use (never at import)."""
+    if name == "DISCLAIMER":
+        return disclaimer()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -27,7 +38,7 @@ class EducationProjection:
     months: int
     total_paid: Decimal
     scenarios: tuple[Scenario, ...]
-    disclaimer: str = DISCLAIMER
+    disclaimer: str = ""
 
     @property
     def years(self) -> Decimal:
@@ -41,7 +52,7 @@ class MonthlyNeed:
     annual_rate: Decimal
     monthly: Decimal
     total_paid: Decimal
-    disclaimer: str = DISCLAIMER
+    disclaimer: str = ""
 
 
 def _money(value: Decimal) -> Decimal:
@@ -77,10 +88,10 @@ def months_until_age(child_age: int, target_age: int = EDUCATION_TARGET_AGE) -> 
     return (target_age - child_age) * 12
 
 
-def education_projection(monthly: Decimal, months: int,
-                         rates: tuple[Decimal, ...] = SCENARIO_RATES) -> EducationProjection:
+def education_projection(monthly: Decimal, months: int, rates: tuple[Decimal, ...] = SCENARIO_RATES,
+                         texts: Texts | None = None) -> EducationProjection:
     scenarios = tuple(Scenario(r, future_value(monthly, months, r)) for r in rates)
-    return EducationProjection(_money(monthly), months, _money(monthly * months), scenarios)
+    return EducationProjection(_money(monthly), months, _money(monthly * months), scenarios, disclaimer(texts))
 
 
 @dataclass(frozen=True)
@@ -90,22 +101,48 @@ class TargetPlan:
     target: Decimal
     months: int
     needs: tuple[MonthlyNeed, ...]   # one per scenario rate, in the order of the rates
-    disclaimer: str = DISCLAIMER
+    disclaimer: str = ""
 
 
-def target_plan(target: Decimal, months: int, rates: tuple[Decimal, ...] = SCENARIO_RATES) -> TargetPlan:
+def target_plan(target: Decimal, months: int, rates: tuple[Decimal, ...] = SCENARIO_RATES,
+                texts: Texts | None = None) -> TargetPlan:
     """The inverse of :func:`education_projection`: the monthly amount at each scenario rate."""
-    needs = tuple(monthly_for_target(target, months, rate) for rate in rates)
-    return TargetPlan(_money(target), months, needs)
+    needs = tuple(monthly_for_target(target, months, rate, texts) for rate in rates)
+    return TargetPlan(_money(target), months, needs, disclaimer(texts))
 
 
-def monthly_for_target(target: Decimal, months: int, annual_rate: Decimal = Decimal(4)) -> MonthlyNeed:
+def monthly_for_target(target: Decimal, months: int, annual_rate: Decimal = Decimal(4),
+                       texts: Texts | None = None) -> MonthlyNeed:
     """The monthly amount (rounded up to the cent) that reaches the target at the given rate."""
     _check_months(months)
     if target <= 0:
         raise CalculatorInputError("the target amount must be more than zero")
     monthly = (target / _growth_factor(annual_rate, months)).quantize(CENT, ROUND_CEILING)
-    return MonthlyNeed(_money(target), months, annual_rate, monthly, _money(monthly * months))
+    return MonthlyNeed(_money(target), months, annual_rate, monthly, _money(monthly * months), disclaimer(texts))
+
+
+def education_plan_lines(texts: Texts, child_age: int, monthly: Decimal | None,
+                         target: Decimal | None) -> list[str]:
+    """The education plan in words: the monthly amount a target needs, or what a monthly amount
+    could grow to, under three simulated scenarios, then the disclaimer. Raises CalculatorInputError."""
+    months = months_until_age(child_age)
+    if target is not None:
+        needs = target_plan(target, months, texts=texts)
+        lines = [texts.render("plan.target_heading", target=texts.money(needs.target), years=months // 12,
+                              months=months)]
+        lines += [texts.render("plan.target_line", rate=n.annual_rate, monthly=texts.money(n.monthly),
+                               total=texts.money(n.total_paid)) for n in needs.needs]
+        lines.append(needs.disclaimer)
+        return lines
+    if monthly is None:
+        raise CalculatorInputError("a monthly amount or a target is needed")
+    plan = education_projection(monthly, months, texts=texts)
+    lines = [texts.render("plan.projection_heading", monthly=texts.money(plan.monthly), years=months // 12,
+                          target_age=EDUCATION_TARGET_AGE, total=texts.money(plan.total_paid))]
+    lines += [texts.render("plan.projection_line", rate=s.annual_rate,
+                           value=texts.money(s.future_value.quantize(Decimal(1)))) for s in plan.scenarios]
+    lines.append(plan.disclaimer)
+    return lines
 
 
 @dataclass(frozen=True)

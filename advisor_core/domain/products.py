@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from advisor_core.domain.levels import RiskRating
+from advisor_core.domain.texts import Localized, Texts, default_texts, in_language
 from advisor_core.errors import UnknownProductError
 
 
@@ -36,13 +37,9 @@ class Liquidity(enum.StrEnum):
     T_PLUS_3 = "t_plus_3"    # a few working days
     FIXED_TERM = "fixed_term"
 
-    @property
-    def words(self) -> str:
-        return {
-            Liquidity.DAILY: "you can take money out any working day",
-            Liquidity.T_PLUS_3: "redemptions usually arrive within a few working days",
-            Liquidity.FIXED_TERM: "the money is locked until the term ends",
-        }[self]
+    def words(self, texts: Texts) -> str:
+        """How the customer gets their money back, in words (texts ``liquidity.<value>``)."""
+        return texts.render(f"liquidity.{self.value}")
 
 
 @dataclass(frozen=True)
@@ -60,11 +57,25 @@ class Product:
     description: str
     audience: Audience = Audience.CUSTOMER   # ADVISOR: an advisor-facing cross-sell only
     min_total_assets: Decimal = Decimal(0)
+    #: name and description as the customer reads them in other languages (catalog_v1.<language>.yaml).
+    #: Not compared: the product is the same whatever translations were loaded.
+    name_local: Localized = field(default=(), compare=False)
+    description_local: Localized = field(default=(), compare=False)
+
+    def name_in(self, language: str) -> str:
+        return in_language(self.name, self.name_local, language)
+
+    def description_in(self, language: str) -> str:
+        return in_language(self.description, self.description_local, language)
+
+    def return_range(self, texts: Texts) -> str:
+        """The illustrative return range, never a promise: "illustrative 1.0% to 2.2% a year, not guaranteed"."""
+        return texts.render("product.return_range", low=self.return_low, high=self.return_high)
 
     @property
     def return_range_words(self) -> str:
-        return (f"illustrative {self.return_low}% to {self.return_high}% a year, "
-                "not guaranteed")
+        """:meth:`return_range` in English."""
+        return self.return_range(default_texts())
 
 
 @dataclass(frozen=True)

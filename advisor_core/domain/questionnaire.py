@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from advisor_core.domain.levels import RiskLevel
+from advisor_core.domain.texts import Localized, in_language
 
 
 class ItemGroup(enum.StrEnum):
@@ -48,6 +49,12 @@ class Option:
     #: the candidates offered with this option when a need is unmet (default: every option
     #: with fewer points)
     or_else: tuple[str, ...] = ()
+    #: the label in other languages (questionnaire_v1.<language>.yaml); the button's title there.
+    #: Not compared: a questionnaire is the same questionnaire whatever translations were loaded.
+    label_local: Localized = field(default=(), compare=False)
+
+    def label_in(self, language: str) -> str:
+        return in_language(self.label, self.label_local, language)
 
     def keywords_for(self, language: str) -> tuple[str, ...]:
         if language == DEFAULT_LANGUAGE:
@@ -192,6 +199,14 @@ class Item:
     numeric: NumericMapping | None = None
     age_bands: tuple[AgeBand, ...] = ()
     reading: ItemReading = ItemReading()
+    question_local: Localized = field(default=(), compare=False)
+    why_local: Localized = field(default=(), compare=False)
+
+    def question_in(self, language: str) -> str:
+        return in_language(self.question, self.question_local, language)
+
+    def why_in(self, language: str) -> str:
+        return in_language(self.why, self.why_local, language)
 
     @property
     def is_age(self) -> bool:
@@ -220,6 +235,14 @@ class GoalsQuestion:
     question: str
     why: str
     options: tuple[Option, ...]
+    question_local: Localized = field(default=(), compare=False)
+    why_local: Localized = field(default=(), compare=False)
+
+    def question_in(self, language: str) -> str:
+        return in_language(self.question, self.question_local, language)
+
+    def why_in(self, language: str) -> str:
+        return in_language(self.why, self.why_local, language)
 
     @property
     def option_ids(self) -> tuple[str, ...]:
@@ -295,6 +318,7 @@ class ScoreBand:
     min: int
     max: int
     meaning: str
+    meaning_local: Localized = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -305,6 +329,10 @@ class ConsistencyRule:
     careful_answers: tuple[str, ...]         # its options that contradict a bold answer
     bold_from: tuple[tuple[str, int], ...]   # (item key, points from which it is bold)
     recheck_prompt: str                      # shown before item 11 is asked again
+    recheck_prompt_local: Localized = field(default=(), compare=False)
+
+    def recheck_prompt_in(self, language: str) -> str:
+        return in_language(self.recheck_prompt, self.recheck_prompt_local, language)
 
 
 @dataclass(frozen=True)
@@ -333,8 +361,9 @@ class Questionnaire:
         """Every slot the form asks, in the spec's order, the goals question last."""
         return tuple(i.slot for i in self.items) + (self.goals.slot,)
 
-    def meaning_of(self, level: RiskLevel) -> str:
-        return next(b.meaning for b in self.bands if b.level is level)
+    def meaning_of(self, level: RiskLevel, language: str = DEFAULT_LANGUAGE) -> str:
+        band = next(b for b in self.bands if b.level is level)
+        return in_language(band.meaning, band.meaning_local, language)
 
     def level_for(self, score: int) -> RiskLevel:
         for band in self.bands:

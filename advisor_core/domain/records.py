@@ -42,7 +42,10 @@ class Customer:
 class CapRecord:
     code: str          # e.g. "lowest_category", "short_horizon"
     level: str         # the level the cap allows at most, "C1".."C5"
-    explanation: str   # plain words, shown to the customer
+    explanation: str   # plain words, as shown to the customer (in the assessment's language)
+    #: what the explanation needs besides the level, language-neutral, so it can be written again
+    #: in another language (scoring.cap_explanation); empty for caps that need nothing or old rows
+    values: dict[str, str | int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class AssessmentRecord:
     answered_points: dict[str, int] = field(default_factory=dict)
     answered_total: int | None = None
     age_source: str = "typed"        # "typed" | "bank_record" (the date of birth on file)
+    language: str = "en"             # the conversation's language: the caps were explained in it
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,8 @@ class RecommendationRecord:
     level: str
     items: tuple[RecommendedItem, ...]
     created_at: dt.datetime
+    language: str = "en"               # the language the reasons were written and shown in
+    shown_text: str | None = None      # the whole message as the customer saw it
 
 
 @dataclass(frozen=True)
@@ -103,9 +109,11 @@ class SuitabilityEvent:
     product_id: str
     product_rating: str
     customer_level: str
-    text: str
+    text: str                # exactly as shown: the warning (with its question), the refusal, or
+                             # for a confirmation the warning the customer confirmed
     created_at: dt.datetime
     customer_text: str | None = None   # the customer's own words: the request, or the confirmation
+    language: str = "en"     # the language ``text`` was shown in
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from advisor_core.domain.levels import RiskLevel
 from advisor_core.domain.questionnaire import Item, ItemGroup, Questionnaire
+from advisor_core.domain.texts import Texts, default_texts
 from advisor_core.errors import (
     AgeOutOfRangeError,
     MissingAnswerError,
@@ -37,7 +38,27 @@ class AgeSource(enum.StrEnum):
 class Cap:
     code: str
     level: RiskLevel
-    explanation: str
+    explanation: str    # in the language the assessment was made in
+    #: what the explanation's template needs besides the level, language-neutral (numbers, level
+    #: names, "item:option" ids), so it can be written again in another language (cap_explanation)
+    values: dict[str, str | int] = field(default_factory=dict)
+
+
+def cap_explanation(q: Questionnaire, texts: Texts, code: str, level: str,
+                    values: Mapping[str, object]) -> str:
+    """A cap in words in ``texts``' language (texts ``cap.<code>``), from its code, level and values."""
+    if code == "inconsistent_answers":
+        counted = []
+        for pair in str(values["counted"]).split(","):
+            key, option = pair.split(":", 1)
+            label = q.item(key).option(option).label_in(texts.language)
+            counted.append(texts.render("cap.counted_option", label=label))
+        return texts.render("cap.inconsistent_answers", counted=texts.render("cap.and").join(counted),
+                            total=values["total"], level=level)
+    if code == "capacity_willingness_gap":
+        return texts.render("cap.capacity_willingness_gap", capacity_level=values["capacity_level"],
+                            willingness_level=values["willingness_level"], level=level)
+    return texts.render(f"cap.{code}")
 
 
 @dataclass(frozen=True)
@@ -67,16 +88,18 @@ class ScoreResult:
     def age_disagrees(self) -> bool:
         return self.age_source is AgeSource.BANK_RECORD and self.typed_age != self.age
 
+    language: str = "en"             # the language the explanations are written in
+
     @property
     def explanation(self) -> list[str]:
+        """The result in words, in the assessment's language."""
+        texts = default_texts(self.language)
         lines = []
         if self.age_disagrees:
-            lines.append(f"You told us you are {self.typed_age}, but the bank's record of your date of birth "
-                         f"makes you {self.age}; the record counts, so we used {self.age}.")
-        lines.append(f"Your answers scored {self.answered_total} out of 100, which on its own is level "
-                     f"{self.band_level.name}.")
+            lines.append(texts.render("score.age_disagrees", typed_age=self.typed_age, age=self.age))
+        lines.append(texts.render("score.answers_scored", total=self.answered_total, level=self.band_level.name))
         lines += [cap.explanation for cap in self.caps]
-        lines.append(f"Your final level is {self.level.name}.")
+        lines.append(texts.render("score.final_level", level=self.level.name))
         return lines
 
     @property
@@ -164,17 +187,24 @@ def _scaled(points: int, maximum: int) -> int:
     return int((Decimal(points) * 100 / Decimal(maximum)).quantize(Decimal(1), ROUND_HALF_UP))
 
 
-def _option_label(q: Questionnaire, key: str, points: int) -> str:
-    return next(o.label for o in q.item(key).options if o.points == points)
+def _option_id(q: Questionnaire, key: str, points: int) -> str:
+    return next(o.id for o in q.item(key).options if o.points == points)
 
 
-def score(q: Questionnaire, answers: Mapping[str, object], *, age_on_record: int | None = None) -> ScoreResult:
+def score(q: Questionnaire, answers: Mapping[str, object], *, age_on_record: int | None = None,
+          texts: Texts | None = None) -> ScoreResult:
     """Score a full set of answers. The dialogue re-asks item 11 once on a contradiction
     before calling this; a contradiction still present here is resolved by the careful reading.
 
     ``age_on_record``: for a signed-in customer, the age by the bank's date of birth; it decides
     the age points and caps instead of the typed age, which is kept in ``typed_age``.
+    ``texts``: the language the caps are explained in (English by default).
     """
+    texts = texts or default_texts()
+
+    def cap(code: str, level: RiskLevel, **values: str | int) -> Cap:
+        return Cap(code, level, cap_explanation(q, texts, code, level.name, values), values)
+
     clean = normalise_answers(q, answers)
     age_item = q.item("age")
     typed_age = _age(age_item, clean[age_item.slot])  # normalised already: the int itself
@@ -217,45 +247,27 @@ def score(q: Questionnaire, answers: Mapping[str, object], *, age_on_record: int
     caps: list[Cap] = []
     lowest = clean[q.item(NO_LOSS[0]).slot] == NO_LOSS[1]
     if lowest:
-        caps.append(Cap("lowest_category", RiskLevel.C1,
-                        "You told us you cannot bear any loss, so you are in the lowest risk "
-                        "category (C1): only the safest products (R1) can be offered, even on request."))
+        caps.append(cap("lowest_category", RiskLevel.C1))
     if clean[q.item(NO_INCOME[0]).slot] == NO_INCOME[1]:
-        caps.append(Cap("no_income", RiskLevel.C1,
-                        "Without a stable income, a loss could hurt your daily life, so your level "
-                        "is limited to C1."))
+        caps.append(cap("no_income", RiskLevel.C1))
     if clean[q.item(SHORT_HORIZON[0]).slot] == SHORT_HORIZON[1]:
-        caps.append(Cap("short_horizon", RiskLevel.C2,
-                        "You need most of this money within a year, which leaves no time to recover "
-                        "from a fall, so your level is limited to C2."))
+        caps.append(cap("short_horizon", RiskLevel.C2))
     if age >= AGE_SENIOR:
-        caps.append(Cap("age_70", RiskLevel.C2,
-                        "At 70 or over, the bank limits the level to C2 to protect your savings."))
+        caps.append(cap("age_70", RiskLevel.C2))
     elif age >= AGE_REVIEW:
-        caps.append(Cap("age_65", RiskLevel.C3,
-                        "At 65 or over, the bank limits the level to C3, and products rated R4 or "
-                        "above would need a review by a human advisor."))
+        caps.append(cap("age_65", RiskLevel.C3))
     if clean[q.item(DEPOSITS_ONLY[0]).slot] == DEPOSITS_ONLY[1] and correct == 0:
-        caps.append(Cap("no_experience", RiskLevel.C2,
-                        "You have held only deposits and the two knowledge questions were not "
-                        "answered correctly, so your level is limited to C2 for now."))
+        caps.append(cap("no_experience", RiskLevel.C2))
     if contradicting:
-        careful = q.level_for(total)
-        counted = " and ".join(f'"{_option_label(q, key, points[key])}"' for key in contradicting)
-        caps.append(Cap("inconsistent_answers", careful,
-                        "You said you could bear a loss of at most 5% but also chose a high-risk aim or "
-                        "split, and kept that answer when asked again. So your bold answer counts as the "
-                        f"boldest one that fits a small loss ({counted}): {total} out of 100, level "
-                        f"{careful.name}."))
+        counted = ",".join(f"{key}:{_option_id(q, key, points[key])}" for key in contradicting)
+        caps.append(cap("inconsistent_answers", q.level_for(total), counted=counted, total=total))
     lower_part = min(q.level_for(capacity), q.level_for(willingness))
     gap_cap = RiskLevel(min(int(lower_part) + 1, int(RiskLevel.C5)))
     if gap_cap < band_level:
-        caps.append(Cap("capacity_willingness_gap", gap_cap,
-                        f"Your ability to bear a loss (level {q.level_for(capacity).name}) and your "
-                        f"willingness to take risk (level {q.level_for(willingness).name}) differ, "
-                        f"so your level can be at most one step above the lower: {gap_cap.name}."))
+        caps.append(cap("capacity_willingness_gap", gap_cap, capacity_level=q.level_for(capacity).name,
+                        willingness_level=q.level_for(willingness).name))
 
     level = min([band_level] + [c.level for c in caps])
     return ScoreResult(q.version, clean, points, total, capacity, willingness, band_level,
                        tuple(caps), level, lowest, age, answered, answered_total, source,
-                       typed_age if source is AgeSource.BANK_RECORD else None)
+                       typed_age if source is AgeSource.BANK_RECORD else None, texts.language)

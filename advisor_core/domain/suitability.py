@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from advisor_core.domain.levels import RiskLevel, RiskRating, highest_rating_for
 from advisor_core.domain.products import Product
 from advisor_core.domain.scoring import AGE_REVIEW, AGE_SENIOR
+from advisor_core.domain.texts import Texts, default_texts
 from advisor_core.errors import RetakeLimitError
 
 VALID_FOR_DAYS = 365           # an assessment older than 12 months is no longer valid [BANK]
@@ -35,7 +36,7 @@ class ProductRequestDecision:
     outcome: RequestOutcome
     product: Product
     level: RiskLevel
-    message: str
+    message: str       # in the language of the texts it was decided with
 
 
 def needs_human_review(age: int | None, rating: RiskRating) -> bool:
@@ -44,48 +45,45 @@ def needs_human_review(age: int | None, rating: RiskRating) -> bool:
 
 
 def decide_product_request(level: RiskLevel, lowest_category: bool, product: Product,
-                           age: int | None = None) -> ProductRequestDecision:
+                           age: int | None = None, *, texts: Texts | None = None) -> ProductRequestDecision:
     """A customer asks on their own initiative for a product [CSRC 19].
 
     ``age``: the customer's age today (the bank's record for a signed-in customer, else the age
-    at assessment); None when unknown.
+    at assessment); None when unknown. ``texts``: the language of the message (English by default).
     """
+    texts = texts or default_texts()
+    words = dict(name=product.name_in(texts.language), rating=product.risk_rating.name, level=level.name)
+
+    def decision(outcome: RequestOutcome, key: str, **more: object) -> ProductRequestDecision:
+        return ProductRequestDecision(outcome, product, level, texts.render(key, **words, **more))
+
     if may_recommend(level, product.risk_rating) and not needs_human_review(age, product.risk_rating):
-        return ProductRequestDecision(
-            RequestOutcome.WITHIN_LEVEL, product, level,
-            f"{product.name} is rated {product.risk_rating.name}, within your level {level.name}.")
+        return decision(RequestOutcome.WITHIN_LEVEL, "decision.within_level")
     if lowest_category:
-        return ProductRequestDecision(
-            RequestOutcome.REFUSED, product, level,
-            f"{product.name} is rated {product.risk_rating.name}. As you told us you cannot bear any "
-            "loss, you are in the lowest risk category, and the rules do not allow us to sell you "
-            "anything above R1, even on request.")
+        return decision(RequestOutcome.REFUSED, "decision.lowest_category")
     if product.type.never_sold_above_level:
-        return ProductRequestDecision(
-            RequestOutcome.REFUSED, product, level,
-            f"{product.name} is rated {product.risk_rating.name}, above your level {level.name}. "
-            "Bank wealth products and structured deposits are never sold above a customer's level.")
+        return decision(RequestOutcome.REFUSED, "decision.never_above_level")
     if needs_human_review(age, product.risk_rating):
-        return ProductRequestDecision(
-            RequestOutcome.NEEDS_HUMAN_REVIEW, product, level,
-            f"Special risk warning: {product.name} is rated {product.risk_rating.name}, above your "
-            f"risk level {level.name}. It can lose much more than you told us you could bear "
-            f"({product.return_range_words}). We do not recommend it for you. At {AGE_REVIEW} or over, "
-            f"a product rated {HUMAN_REVIEW_FROM.name} or above is never bought on a confirmation in "
-            "this chat: a human advisor reviews the request with you first.")
-    return ProductRequestDecision(
-        RequestOutcome.NEEDS_CONFIRMATION, product, level,
-        f"Special risk warning: {product.name} is rated {product.risk_rating.name}, above your "
-        f"risk level {level.name}. It can lose much more than you told us you could bear "
-        f"({product.return_range_words}). We do not recommend it for you. If you still want it, "
-        "you must confirm explicitly that you understand this risk; the warning and your answer "
-        "are recorded.")
+        return decision(RequestOutcome.NEEDS_HUMAN_REVIEW, "decision.human_review",
+                        return_range=product.return_range(texts), review_age=AGE_REVIEW,
+                        review_rating=HUMAN_REVIEW_FROM.name)
+    return decision(RequestOutcome.NEEDS_CONFIRMATION, "decision.needs_confirmation",
+                    return_range=product.return_range(texts))
 
 
 @dataclass(frozen=True)
 class Validity:
     valid: bool
-    reason: str
+    reason: str                              # in English; reason_in() writes it in any language
+    code: str = "valid"                      # texts "validity.<code>"
+    values: tuple[tuple[str, int], ...] = ()
+
+    def reason_in(self, texts: Texts) -> str:
+        return texts.render(f"validity.{self.code}", **dict(self.values))
+
+
+def _validity(valid: bool, code: str, **values: int) -> Validity:
+    return Validity(valid, default_texts().render(f"validity.{code}", **values), code, tuple(values.items()))
 
 
 def assessment_validity(
@@ -94,7 +92,7 @@ def assessment_validity(
 ) -> Validity:
     """Valid for 12 months, unless the customer has since crossed an age threshold (65, 70)."""
     if now - assessed_at > dt.timedelta(days=VALID_FOR_DAYS):
-        return Validity(False, "your last assessment is more than 12 months old")
+        return _validity(False, "too_old")
     if birth_date is not None:
         today = now.date()
         age_now = today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
@@ -102,8 +100,8 @@ def assessment_validity(
         age_now = age_at_assessment + (now - assessed_at).days // 365
     for threshold in AGE_THRESHOLDS:
         if age_at_assessment < threshold <= age_now:
-            return Validity(False, f"you have turned {threshold} since your last assessment")
-    return Validity(True, "valid")
+            return _validity(False, "turned_age", age=threshold)
+    return _validity(True, "valid")
 
 
 def check_retake_allowed(previous_attempts: Sequence[dt.datetime], now: dt.datetime) -> None:
@@ -118,6 +116,4 @@ def check_retake_allowed(previous_attempts: Sequence[dt.datetime], now: dt.datet
     today = now.astimezone(dt.UTC).date()
     retakes_today = sum(1 for t in ordered[1:] if t.astimezone(dt.UTC).date() == today)
     if retakes_today >= RETAKES_PER_DAY:
-        raise RetakeLimitError(
-            "You have already retaken the questionnaire today; you can take it again tomorrow. "
-            "Your earlier answers are kept.")
+        raise RetakeLimitError(default_texts().render("kyc.retake_limit"))

@@ -12,6 +12,7 @@ from advisor_core.analytics.rules import ADVISOR_CAMPAIGNS, default_rules
 from advisor_core.domain.products import Audience, Catalog
 from advisor_core.domain.recommendation import explain_product
 from advisor_core.domain.records import Customer, RecommendationRecord
+from advisor_core.domain.texts import Texts
 from advisor_core.errors import CustomerNotFound
 from advisor_core.services.assessments import CurrentAssessment, current_assessment
 from advisor_core.services.recommendations import build_context
@@ -36,11 +37,12 @@ def customer_summary(uow: AbstractUnitOfWork, *, customer_id: str, now: dt.datet
 
 
 def explain_for_customer(uow: AbstractUnitOfWork, catalog: Catalog, *, customer_id: str, product_id: str,
-                         now: dt.datetime) -> tuple[bool, list[str]]:
+                         now: dt.datetime, texts: Texts | None = None) -> tuple[bool, list[str]]:
+    """Whether the product suits the customer, with the rule or reasons in ``texts``' language."""
     summary = customer_summary(uow, customer_id=customer_id, now=now)
     valid = summary.assessment.record if summary.assessment and summary.assessment.valid else None
     ctx = build_context(valid, summary.customer, now.date())
-    return explain_product(catalog, product_id, ctx, Audience.ADVISOR)
+    return explain_product(catalog, product_id, ctx, Audience.ADVISOR, texts)
 
 
 def advisor_campaigns() -> dict[str, str]:

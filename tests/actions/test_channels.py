@@ -56,3 +56,17 @@ def test_malformed_rest_bodies_are_named(body, problem) -> None:
 
 def test_a_well_formed_body_passes() -> None:
     assert rest_body_problem({"sender": "a", "message": "", "metadata": {"auth_token": "x"}}) is None
+
+
+def test_the_unavailable_notice_follows_the_message_language() -> None:
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+    from rasa_bot.channels import unavailable_notice
+
+    def notice(text: str, metadata: dict | None = None) -> str:
+        return unavailable_notice(UserMessage(text, CollectingOutputChannel(), "s", metadata=metadata))
+
+    assert notice("hello") == UNAVAILABLE
+    assert notice("我想做风险测评").startswith("抱歉，部分服务暂时不可用")
+    assert notice("ok", {"language": "zh-CN"}).startswith("抱歉")
+    assert notice("你好", {"language": "en"}) == UNAVAILABLE

@@ -110,16 +110,20 @@ class Stack:
         return "\n".join(path.read_text(errors="replace") for path in self.logs.values() if path.exists())
 
     def type_questionnaire(self, sender: str, request: str,
-                           typed: Sequence[tuple[str, str, object]]) -> str:
+                           typed: Sequence[tuple[str, str, object]], language: str = "en") -> str:
         """Ask for the questionnaire, then type every (slot, text, value) answer; each answer must
-        bring the next question and the last one the result. Returns the last reply, and checks
-        that every slot holds its value."""
+        bring the next question (numbered in the conversation's ``language``) and the last one the
+        result. Returns the last reply, and checks that every slot holds its value."""
+
+        def question(number: int) -> str:
+            return f"第{number}题（共" if language == "zh-CN" else f"Question {number} of"
+
         reply = self.texts(sender, request)
-        assert "Question 1 of" in reply, reply
+        assert question(1) in reply, reply
         for number, (slot, text, _) in enumerate(typed, start=1):
             reply = self.texts(sender, text)
             if number < len(typed):
-                assert f"Question {number + 1} of" in reply, f"{slot}: {text!r} -> {reply!r}"
+                assert question(number + 1) in reply, f"{slot}: {text!r} -> {reply!r}"
         slots = self.tracker(sender)["slots"]
         for slot, _, value in typed:
             assert slots[slot] == value, slot

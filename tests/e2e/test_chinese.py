@@ -1,9 +1,8 @@
 """A customer who types Simplified Chinese, against the real Rasa and action servers.
 
-What is bilingual today (see docs/conversation-contract.md, "Language"): understanding, typed
-answers, the language slot and every domain response. Texts the actions compose are English in
-both languages, so these tests check the level and the slots the Chinese answers lead to, and
-Chinese text only where the domain's responses speak.
+What is bilingual (see docs/conversation-contract.md, "Language"): understanding, typed answers,
+the language slot, every domain response and every text the actions compose, so a Chinese
+conversation gets its questions, its level and its recommendations in Chinese.
 """
 
 from __future__ import annotations
@@ -47,11 +46,12 @@ def test_a_conversation_typed_in_chinese_reaches_the_level_and_a_recommendation(
 
     stack.say(sender, "你好")
     assert stack.tracker(sender)["slots"]["language"] == "zh-CN"
-    reply = stack.type_questionnaire(sender, "我想做一下风险测评", TYPED)
-    assert f"Your risk level is {expected.level.name}" in reply
+    reply = stack.type_questionnaire(sender, "我想做一下风险测评", TYPED, language="zh-CN")
+    assert f"您的风险承受能力等级为{expected.level.name}" in reply
 
     recommendation = stack.say(sender, "那我适合买什么产品")
     assert any(m.get("buttons") for m in recommendation) or "R" in " ".join(m.get("text", "") for m in recommendation)
+    assert CJK.search(" ".join(m.get("text", "") for m in recommendation))
     assert stack.tracker(sender)["latest_action_name"] != "action_rephrase_or_handoff"
     assert [e for e in stack.tracker(sender)["events"]
             if e.get("event") == "action" and e.get("name") == "action_recommend_products"]

@@ -20,7 +20,7 @@ from advisor_core.adapters import orm
 from advisor_core.adapters.migrate import current_revision, downgrade, head_revision, upgrade
 from advisor_core.adapters.orm import AssessmentRow, HandoffTicketRow, RecommendationRow, SuitabilityEventRow
 from advisor_core.adapters.unit_of_work import SqlAlchemyUnitOfWork, make_engine, make_session_factory
-from advisor_core.domain.records import Customer, Holding
+from advisor_core.domain.records import CapRecord, Customer, Holding
 from advisor_core.errors import PersistenceError
 from tests.fakes import (
     T0,
@@ -68,7 +68,7 @@ def _assert_utc(value: dt.datetime) -> None:
 def test_upgrade_creates_schema_and_twice_is_a_no_op(db_url):
     assert current_revision(db_url) is None
     upgrade(db_url)
-    assert current_revision(db_url) == head_revision() == "0003"
+    assert current_revision(db_url) == head_revision() == "0004"
 
     engine = make_engine(db_url)
     try:
@@ -84,7 +84,7 @@ def test_upgrade_creates_schema_and_twice_is_a_no_op(db_url):
         engine.dispose()
 
     upgrade(db_url)  # a second upgrade changes nothing
-    assert current_revision(db_url) == "0003"
+    assert current_revision(db_url) == "0004"
     engine = make_engine(db_url)
     try:
         inspector = inspect(engine)
@@ -113,7 +113,7 @@ def test_downgrade_to_base_and_upgrade_again(migrated_url):
     finally:
         engine.dispose()
     upgrade(migrated_url)
-    assert current_revision(migrated_url) == "0003"
+    assert current_revision(migrated_url) == "0004"
 
 
 def test_upgrade_of_an_unreachable_database_raises_persistence_error():
@@ -630,5 +630,63 @@ def test_0002_keeps_rows_written_before_it_and_the_append_only_triggers(db_url):
         assert current_revision(db_url) == "0001"
         columns = {c["name"] for c in inspect(engine).get_columns("assessments")}
         assert "answer_log" not in columns and "age_at_assessment" in columns
+    finally:
+        engine.dispose()
+
+
+# --------------------------------------------------------------------------- migration 0004
+
+
+def test_0004_keeps_language_and_shown_text_and_old_rows_read_as_english(db_url):
+    """Issue 11's columns are added, never backfilled: rows of 0003 read back as English; the
+    language, the whole message shown and the caps' values survive a round trip; the database
+    still refuses to change a row."""
+    upgrade(db_url, "0003")
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO assessments (assessment_id, customer_id, conversation_id, channel, "
+                "questionnaire_version, answers, item_points, total_score, capacity_score, willingness_score, "
+                "caps, level, lowest_category, age_at_assessment, created_at) VALUES ('A-old', 'CUST-0001', "
+                "'conv-1', 'rest', 'v1', '{}', '{}', 40, 50, 40, "
+                "'[{\"code\": \"short_horizon\", \"level\": \"C2\", \"explanation\": \"old words\"}]', 'C2', false, "
+                "44, '2024-03-01 09:30:00')"))
+            connection.execute(text(
+                "INSERT INTO suitability_events (event_id, customer_id, conversation_id, kind, product_id, "
+                "product_rating, customer_level, text, created_at) VALUES ('E-old', 'CUST-0001', 'conv-1', "
+                "'warning', 'equity_fund', 'R4', 'C3', 'Special risk warning', '2024-03-01 09:30:00')"))
+        upgrade(db_url)
+        assert current_revision(db_url) == head_revision() == "0004"
+        uow = SqlAlchemyUnitOfWork(make_session_factory(db_url))
+        cap = CapRecord("inconsistent_answers", "C3", "您表示最多只能承受5%以内的亏损……",
+                        {"total": 54, "counted": "objective:income"})
+        chinese = make_assessment("A-zh", language="zh-CN", caps=(cap,))
+        shown = make_recommendation("R-zh", assessment_id="A-zh", language="zh-CN",
+                                    shown_text="根据您的风险承受能力等级C3，以下产品与您相匹配")
+        event = make_event("E-zh", language="zh-CN", text="风险提示：……请问您是否确认已了解上述风险，并仍要购买？")
+        with uow:
+            [old] = uow.assessments.list_for_customer("CUST-0001")
+            [old_event] = uow.suitability_events.list_for_customer("CUST-0001")
+            uow.assessments.add(chinese)
+            uow.recommendations.add(shown)
+            uow.suitability_events.add(event)
+            uow.commit()
+        assert (old.language, old.caps[0].values, old_event.language) == ("en", {}, "en")
+        with uow:
+            assert uow.assessments.list_for_customer("CUST-0001")[-1] == chinese
+            assert uow.recommendations.list_for_customer("CUST-0001") == [shown]
+            assert uow.suitability_events.list_for_customer("CUST-0001")[-1] == event
+        for statement in ("UPDATE assessments SET language = 'en' WHERE assessment_id = 'A-zh'",
+                          "UPDATE recommendations SET shown_text = 'x'",
+                          "UPDATE suitability_events SET language = 'en'"):
+            with engine.connect() as connection:
+                with pytest.raises(DBAPIError, match="append-only"):
+                    with connection.begin():
+                        connection.execute(text(statement))
+        downgrade(db_url, "0003")
+        assert current_revision(db_url) == "0003"
+        columns = {c["name"] for c in inspect(engine).get_columns("recommendations")}
+        assert "shown_text" not in columns and "language" not in columns and "level" in columns
     finally:
         engine.dispose()
