@@ -2,15 +2,15 @@
 
     python scripts/nlu_eval.py check-overlap
     python scripts/nlu_eval.py evaluate --model var/models/advisor.tar.gz [--thresholds 0.3,0.4] [--json OUT]
-    python scripts/nlu_eval.py tune [--training-fraction 0.8] [--json OUT]
+    python scripts/nlu_eval.py tune --model var/models/advisor.tar.gz [--json OUT]
 
 check-overlap  fails when a held-out message (tests/heldout/*.yml), normalised, is also a training
                example (rasa_bot/data/nlu/*.yml, every intent and faq/<topic>).
 evaluate       parses every held-out message with a trained model, in process, and scores the
                typed questionnaire and plan answers with the project's own parsers.
-tune           picks the classroom gate and fallback thresholds on a DEV split of the training
-               data (never the held-out set): trains an NLU model on 80%, parses the other 20% with
-               both thresholds at 0, and applies thresholds in Python.
+tune           picks the classroom gate and fallback thresholds on the DEV sets (tests/dev: realistic
+               messages, never trained on, never the held-out test): parses them with a trained model
+               and applies every threshold pair to the raw scores in Python.
 
 Rasa, TensorFlow and the action code are imported only by the commands that need them, so
 check-overlap (and tests/unit/test_heldout_overlap.py, which imports this file) stays fast.
@@ -26,7 +26,6 @@ import logging
 import os
 import re
 import statistics
-import subprocess
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -592,7 +591,7 @@ def typed_only(args: argparse.Namespace) -> int:
     return 0
 
 
-# ================================================================== tune (DEV split of the training data)
+# ================================================================== tune (the DEV sets)
 
 def configured_ambiguity(config: Path = CONFIG_FILE) -> float:
     for component in yaml.safe_load(config.read_text(encoding="utf-8")).get("pipeline") or []:
@@ -601,108 +600,104 @@ def configured_ambiguity(config: Path = CONFIG_FILE) -> float:
     return 0.0
 
 
-def raw_scores_config(config: Path = CONFIG_FILE) -> dict[str, Any]:
-    """The project's config with the classroom gate and the fallback at 0, so a parse keeps raw scores."""
-    data = yaml.safe_load(config.read_text(encoding="utf-8"))
-    for component in data.get("pipeline") or []:
-        if component.get("name", "").endswith("FaqConfidenceGate"):
-            component["threshold"] = 0.0
-        if component.get("name") == "FallbackClassifier":
-            component["threshold"] = 0.0
-            component["ambiguity_threshold"] = 0.0
-    return data
-
-
 @dataclass(frozen=True)
 class SweepRow:
     gate: float
     fallback: float
-    figures: IntentFigures
+    figures: dict[str, IntentFigures]   # per DEV file
 
     @property
     def feasible(self) -> bool:
-        return self.figures.classroom_wrong_rate <= MAX_WRONG_CLASSROOM
+        """Wrong classroom answers at most 2% of those answered, in every language's DEV set."""
+        return all(f.classroom_wrong_rate <= MAX_WRONG_CLASSROOM for f in self.figures.values())
+
+    @property
+    def answered(self) -> int:
+        return sum(f.classroom_answered for f in self.figures.values())
+
+    @property
+    def end_to_end_right(self) -> float:
+        return sum(f.end_to_end_accuracy * f.messages for f in self.figures.values())
 
 
-def sweep(labelled: Sequence[dict[str, Any]], parses: Sequence[Parse], ambiguity: float) -> list[SweepRow]:
-    return [SweepRow(gate, fallback,
-                     intent_figures(labelled, [(decide(p, gate, fallback, ambiguity), p.topic) for p in parses]))
+def sweep(dev: dict[str, tuple[Sequence[dict[str, Any]], Sequence[Parse]]], ambiguity: float) -> list[SweepRow]:
+    return [SweepRow(gate, fallback, {
+                name: intent_figures(labelled, [(decide(p, gate, fallback, ambiguity), p.topic) for p in parses])
+                for name, (labelled, parses) in dev.items()})
             for gate in SWEEP for fallback in SWEEP]
 
 
 def choose(rows: Sequence[SweepRow]) -> SweepRow:
-    """Among the pairs keeping wrong classroom answers <= 2% of those answered: the most classroom
-    questions answered, then the best end-to-end intent accuracy; on a plateau of equal pairs the
-    median gate, then the median fallback (the middle of the plateau, not its edge)."""
+    """Among the pairs keeping wrong classroom answers <= 2% of those answered in every DEV set: the
+    most classroom questions answered, then the most messages right end to end; on a plateau of
+    equal pairs the median gate, then the median fallback (the middle of the plateau, not its edge)."""
     feasible = [r for r in rows if r.feasible] or list(rows)
-    best = max((r.figures.classroom_answered, round(r.figures.end_to_end_accuracy, 6)) for r in feasible)
-    tied = [r for r in feasible
-            if (r.figures.classroom_answered, round(r.figures.end_to_end_accuracy, 6)) == best]
+    best = max((r.answered, round(r.end_to_end_right, 6)) for r in feasible)
+    tied = [r for r in feasible if (r.answered, round(r.end_to_end_right, 6)) == best]
     gate = statistics.median_low(sorted({r.gate for r in tied}))
     fallback = statistics.median_low(sorted(r.fallback for r in tied if r.gate == gate))
     return next(r for r in tied if r.gate == gate and r.fallback == fallback)
 
 
 def print_sweep(rows: Sequence[SweepRow], chosen: SweepRow) -> None:
-    print(f"\n{'gate':>5} {'fallbk':>6} {'intent':>7} {'e2e':>7} {'cls.acc':>7} {'cover':>6} {'wrong':>6} ok")
+    names = list(chosen.figures)
+    print(f"\n{'gate':>5} {'fallbk':>6}" + "".join(f"  {n[:14]:>14}: {'intent':>6} {'cover':>6} {'wrong':>6}"
+                                             for n in names) + " ok")
     for r in rows:
-        if r.fallback not in (0.0, 0.2, 0.3, 0.4, 0.5, 0.6) and r is not chosen:
-            continue  # a readable table: every gate, six fallback values, and the chosen pair
-        f = r.figures
+        if r.fallback not in (0.0, 0.1, 0.2, 0.3, 0.5) and r is not chosen:
+            continue  # a readable table: every gate, five fallback values, and the chosen pair
+        cells = "".join(f"  {'':>14}  {f.intent_accuracy:>6.3f} {f.classroom_coverage:>6.3f} "
+                        f"{f.classroom_wrong_rate:>6.3f}" for f in r.figures.values())
         mark = "  <- chosen" if r is chosen else ""
-        print(f"{r.gate:>5.2f} {r.fallback:>6.2f} {f.intent_accuracy:>7.3f} {f.end_to_end_accuracy:>7.3f} "
-              f"{f.classroom_accuracy:>7.3f} {f.classroom_coverage:>6.3f} {f.classroom_wrong_rate:>6.3f} "
-              f"{'y' if r.feasible else 'n'}{mark}")
+        print(f"{r.gate:>5.2f} {r.fallback:>6.2f}{cells} {'y' if r.feasible else 'n'}{mark}")
 
 
 def tune(args: argparse.Namespace) -> int:
-    work = ROOT / "var" / "nlu-tune"
-    work.mkdir(parents=True, exist_ok=True)
-    split, model_dir = work / "split", work / "model"
-    config = work / "config.raw-scores.yml"
-    config.write_text(yaml.safe_dump(raw_scores_config(), sort_keys=False), encoding="utf-8")
-    rasa = [sys.executable, "-m", "rasa"]
-    if args.reuse_model and (model_dir / "nlu.tar.gz").is_file():
-        print(f"reusing {model_dir / 'nlu.tar.gz'} and {split} from the last tune run")
-    else:
-        subprocess.run(rasa + ["data", "split", "nlu", "--nlu", str(NLU_DIR), "--training-fraction",
-                               str(args.training_fraction), "--random-seed", "7", "--out", str(split)],
-                       check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-        subprocess.run(rasa + ["train", "nlu", "--nlu", str(split / "training_data.yml"), "--config", str(config),
-                               "--domain", str(ROOT / "rasa_bot" / "domain"), "--out", str(model_dir),
-                               "--fixed-model-name", "nlu"],
-                       check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-    from rasa.shared.nlu.training_data.loading import load_data
+    """Thresholds from the DEV sets (tests/dev), scored on the raw scores of a trained model.
 
-    dev = [m for m in load_data(str(split / "test_data.yml")).intent_examples if m.get("text")]
-    labelled = []
-    for m in dev:
-        key = m.get("intent_response_key") or ""
-        topic = key.split("/", 1)[1] if m.get("intent") == RETRIEVAL_INTENT and "/" in key else None
-        labelled.append({"text": m.get("text"), "intent": m.get("intent"), "topic": topic})
-    parses, _ = parse_all(model_dir / "nlu.tar.gz", [m["text"] for m in labelled])
+    The gate and the fallback change no training, and a parse keeps the raw intent ranking and
+    the classroom pick under them, so one model serves: the thresholds are applied here in Python.
+    """
+    model = Path(args.model)
+    if not model.is_file():
+        print(f"tune: no model at {model} (train one first, e.g. scripts/start.sh or scripts/test.sh)")
+        return 2
+    if (code := check_overlap(args)) != 0:
+        print("tune: refusing to tune on DEV messages the model may have been trained on")
+        return code
+    dev: dict[str, tuple[Sequence[dict[str, Any]], Sequence[Parse]]] = {}
+    for language in LANGUAGES:
+        for path in dev_message_files(language):
+            labelled = load_messages(path)
+            dev[path.name] = (labelled, parse_all(model, [m["text"] for m in labelled])[0])
+    if not dev:
+        print(f"tune: no DEV sets in {DEV_DIR}")
+        return 2
     ambiguity = configured_ambiguity()
-    rows = sweep(labelled, parses, ambiguity)
+    rows = sweep(dev, ambiguity)
     chosen = choose(rows)
-    print(f"DEV split: {len(labelled)} messages ({sum(m['intent'] == RETRIEVAL_INTENT for m in labelled)} "
-          f"classroom), {1 - args.training_fraction:.0%} of {NLU_DIR.relative_to(ROOT)}, seed 7; "
-          f"ambiguity threshold {ambiguity} as configured")
+    print("DEV sets: " + ", ".join(f"{name} {len(labelled)} messages "
+                                   f"({sum(m['intent'] == RETRIEVAL_INTENT for m in labelled)} classroom)"
+                                   for name, (labelled, _) in dev.items())
+          + f"; ambiguity threshold {ambiguity} as configured")
     print_sweep(rows, chosen)
     gate_now, fallback_now = _configured_thresholds()
-    current = SweepRow(gate_now, fallback_now, intent_figures(
-        labelled, [(decide(p, gate_now, fallback_now, ambiguity), p.topic) for p in parses]))
+    current = next(r for r in rows if r.gate == gate_now and r.fallback == fallback_now)
     for title, row in (("configured now", current), ("chosen", chosen)):
-        print_intent_figures(row.figures, f"DEV figures, {title}: gate {row.gate} / fallback {row.fallback}")
+        for name, figures in row.figures.items():
+            print_intent_figures(figures, f"DEV {name}, {title}: gate {row.gate} / fallback {row.fallback}")
     print(f"\nchosen: FaqConfidenceGate threshold {chosen.gate}, FallbackClassifier threshold {chosen.fallback}")
     if args.json:
         Path(args.json).write_text(json.dumps({
-            "dev_messages": len(labelled), "ambiguity_threshold": ambiguity,
-            "chosen": {"gate": chosen.gate, "fallback": chosen.fallback, **asdict(chosen.figures)},
-            "configured": {"gate": current.gate, "fallback": current.fallback, **asdict(current.figures)},
-            "sweep": [{"gate": r.gate, "fallback": r.fallback, "intent_accuracy": r.figures.intent_accuracy,
-                       "end_to_end_accuracy": r.figures.end_to_end_accuracy,
-                       "classroom_coverage": r.figures.classroom_coverage,
-                       "classroom_wrong_rate": r.figures.classroom_wrong_rate} for r in rows],
+            "model": str(model), "ambiguity_threshold": ambiguity,
+            "chosen": {"gate": chosen.gate, "fallback": chosen.fallback,
+                       **{name: asdict(f) for name, f in chosen.figures.items()}},
+            "configured": {"gate": current.gate, "fallback": current.fallback,
+                           **{name: asdict(f) for name, f in current.figures.items()}},
+            "sweep": [{"gate": r.gate, "fallback": r.fallback, **{
+                name: {"intent_accuracy": f.intent_accuracy, "end_to_end_accuracy": f.end_to_end_accuracy,
+                       "classroom_coverage": f.classroom_coverage, "classroom_wrong_rate": f.classroom_wrong_rate}
+                for name, f in r.figures.items()}} for r in rows],
         }, indent=2, default=str), encoding="utf-8")
     return 0
 
@@ -734,11 +729,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ta = commands.add_parser("typed-answers", help="score only the typed answers (no model needed)")
     ta.add_argument("--json", help="write the figures to this file")
     ta.add_argument("--language", choices=(*LANGUAGES, "all"), default="all", help="which held-out sets")
-    tu = commands.add_parser("tune", help="choose the gate and fallback thresholds on a DEV split")
-    tu.add_argument("--training-fraction", type=float, default=0.8)
+    tu = commands.add_parser("tune", help="choose the gate and fallback thresholds on the DEV sets")
+    tu.add_argument("--model", required=True, help="a trained model, e.g. var/models/advisor.tar.gz")
     tu.add_argument("--json", help="write the sweep and the choice to this file")
-    tu.add_argument("--reuse-model", action="store_true",
-                    help="skip the split and training when the last tune run's model exists")
     args = parser.parse_args(argv)
     handlers = {"check-overlap": check_overlap, "evaluate": evaluate, "typed-answers": typed_only, "tune": tune}
     return handlers[args.command](args)

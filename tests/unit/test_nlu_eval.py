@@ -71,10 +71,22 @@ def test_choose_prefers_the_most_answered_pair_within_the_error_limit():
     labels = [{"text": str(n), "intent": "faq", "topic": "t"} for n in range(3)]
     parses = [parse(topic="t", topic_confidence=0.9), parse(topic="t", topic_confidence=0.6),
               parse(topic="other", topic_confidence=0.3)]
-    chosen = nlu_eval.choose(nlu_eval.sweep(labels, parses, ambiguity=0.0))
-    assert chosen.figures.classroom_wrong_rate == 0
-    assert chosen.figures.classroom_answered == 2
+    chosen = nlu_eval.choose(nlu_eval.sweep({"en": (labels, parses)}, ambiguity=0.0))
+    assert chosen.figures["en"].classroom_wrong_rate == 0
+    assert chosen.figures["en"].classroom_answered == 2
     assert 0.3 < chosen.gate <= 0.6
+
+
+def test_choose_keeps_every_language_within_the_error_limit():
+    """A pair that is fine in English but answers Chinese questions wrong is not feasible."""
+    en = [{"text": str(n), "intent": "faq", "topic": "t"} for n in range(2)]
+    en_parses = [parse(topic="t", topic_confidence=0.9), parse(topic="t", topic_confidence=0.2)]
+    zh = [{"text": f"z{n}", "intent": "faq", "topic": "t"} for n in range(2)]
+    zh_parses = [parse(topic="t", topic_confidence=0.9), parse(topic="other", topic_confidence=0.5)]
+    chosen = nlu_eval.choose(nlu_eval.sweep({"en": (en, en_parses), "zh": (zh, zh_parses)}, ambiguity=0.0))
+    assert chosen.figures["zh"].classroom_wrong_rate == 0
+    assert 0.5 < chosen.gate <= 0.9
+    assert chosen.figures["en"].classroom_answered == 1
 
 
 # ------------------------------------------------------------------ typed answers
