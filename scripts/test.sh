@@ -13,7 +13,7 @@ echo "== 1/5 ruff and mypy, then unit, integration and action tests"
 # Rules and paths are in pyproject.toml ([tool.ruff], [tool.mypy]); a finding fails the run.
 "${PY[@]}" -m ruff check .
 "${PY[@]}" -m mypy
-"${PY[@]}" -m pytest tests/unit tests/integration tests/actions -q -p no:cacheprovider
+"${PY[@]}" -m pytest tests/unit tests/nlu tests/integration tests/actions -q -p no:cacheprovider
 
 echo "== 2/5 rasa data validate"
 "${RASA[@]}" data validate --domain rasa_bot/domain --data rasa_bot/data --config rasa_bot/config.yml \

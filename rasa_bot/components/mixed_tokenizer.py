@@ -17,9 +17,12 @@ from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import MESSAGE_ATTRIBUTES, TOKENS_NAMES
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.constants import ACTION_NAME, ACTION_TEXT, INTENT, INTENT_RESPONSE_KEY, RESPONSE
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from advisor_core.domain.language import CJK_CHARACTER
 
@@ -50,6 +53,24 @@ class MixedScriptTokenizer(WhitespaceTokenizer):
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> MixedScriptTokenizer:
         return cls(config)
+
+    # Rasa tokenizes, and so featurizes, the classroom answer (RESPONSE) attached to every faq
+    # training example, but the ResponseSelector labels by response key (use_text_as_label false)
+    # and never reads those features: skipping them saves most of the featurizers' training time.
+    # Nothing here trains on the texts of bot actions (ACTION_TEXT: end-to-end stories) either.
+    UNUSED_IN_TRAINING = frozenset({RESPONSE, ACTION_TEXT})
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        for example in training_data.training_examples:
+            for attribute in MESSAGE_ATTRIBUTES:
+                if attribute in self.UNUSED_IN_TRAINING or example.get(attribute) in (None, ""):
+                    continue
+                if attribute in (INTENT, ACTION_NAME, INTENT_RESPONSE_KEY):
+                    tokens = self._split_name(example, attribute)
+                else:
+                    tokens = self.tokenize(example, attribute)
+                example.set(TOKENS_NAMES[attribute], tokens)
+        return training_data
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         tokens: list[Token] = []
