@@ -193,6 +193,7 @@ def finish_questionnaire(stack: Stack, sender: str, answered: int, answers: dict
 # --------------------------------------------------------------------------- hostile texts
 
 STOP_QUESTION = "Do you want to stop here?"
+STOP_QUESTION_ZH = "确定要在这里停止吗？"
 
 
 def test_hostile_texts_outside_the_questionnaire(stack: Stack, untouched_db: dict[str, int]) -> None:
@@ -251,7 +252,7 @@ def test_hostile_texts_during_the_questionnaire_are_never_stored(stack: Stack,
     not_reasked: dict[str, str] = {}
     for name, text in IN_FORM_TEXTS.items():
         reply = texts(say_ok(stack, sender, text))
-        if STOP_QUESTION in reply:  # the NLU read it as "stop": the customer says no, and goes on
+        if STOP_QUESTION in reply or STOP_QUESTION_ZH in reply:  # read as "stop": the customer says no, goes on
             reply = texts(say_ok(stack, sender, "no"))
         state = tracker(stack, sender)
         slots = state["slots"]
@@ -261,10 +262,16 @@ def test_hostile_texts_during_the_questionnaire_are_never_stored(stack: Stack,
         assert slots["requested_slot"] == "kyc_income_source", (name, slots["requested_slot"])
         assert slots["risk_level"] is None
         assert UNAVAILABLE not in reply, (name, reply)
-        if "Question 1 of 15" not in reply:
+        # A message mostly in Chinese switches the conversation to Chinese (conversation contract,
+        # "Language"); the question is asked again in whichever language the conversation is in.
+        question_one = "第1题（共15题）" if slots.get("language") == "zh-CN" else "Question 1 of 15"
+        if question_one not in reply:
             not_reasked[name] = reply[:200]
     # The question is asked again after each one, so the customer always knows where they are.
     assert not_reasked == {}, not_reasked
+    assert tracker(stack, sender)["slots"].get("language") == "zh-CN"   # the Chinese text was read as Chinese
+    reply = texts(say_ok(stack, sender, "English please"))
+    assert "Question 1 of 15" in reply, reply
 
     # Nothing lost, nothing broken: the questionnaire goes on from question 1 and is stored once.
     reply = texts(say_ok(stack, sender, message_for(ORDER[0], BALANCED[ORDER[0]])))
