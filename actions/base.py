@@ -10,11 +10,13 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.wiring import Services, services
 from advisor_core.domain.texts import Texts, language_of
 from advisor_core.identity import Identity, verify_token
+from advisor_core.services.preferences import remember_language
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -90,17 +92,50 @@ class AdvisorAction(Action, abc.ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
         try:
-            return await self.act(dispatcher, tracker, domain, services())
+            svc = services()
+            events = await self.act(dispatcher, tracker, domain, svc)
         except Exception as exc:  # the customer must never be left in silence
             # No message text, ids or amounts in the log: the class of the error is enough to start.
             logger.error("action %s failed with %s", self.name(), type(exc).__name__)
             dispatcher.utter_message(text=_apology(tracker))
             return []
+        return events + await remember_language_events(tracker, events, svc)
 
     @abc.abstractmethod
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
                   svc: Services) -> Events:
         """Do the action's work."""
+
+
+#: What was last stored as the signed-in customer's language, as "<customer id> <language>":
+#: a change of either is stored again (conversation contract, "Language").
+REMEMBERED_SLOT = "language_remembered"
+
+
+def remembered_key(customer_id: str, language: str) -> str:
+    return f"{customer_id} {language}"
+
+
+async def remember_language_events(tracker: Tracker, events: Events, svc: Services) -> Events:
+    """Keep a signed-in customer's language for their next visit when it has changed.
+
+    The slot ``language`` is filled inside Rasa (no action runs for it), so every action checks
+    after its work. Storing is best effort: a failure is logged and the reply stands.
+    """
+    language = next((e.get("value") for e in reversed(events)
+                     if e.get("event") == "slot" and e.get("name") == "language"), None)
+    language = language or tracker.get_slot("language")
+    if not language:
+        return []
+    try:
+        customer_id = identify(tracker).customer_id
+        if customer_id is None or tracker.get_slot(REMEMBERED_SLOT) == remembered_key(customer_id, language):
+            return []
+        stored = await blocking(remember_language, svc.uow_factory(), customer_id, language, svc.clock())
+    except Exception as exc:  # noqa: BLE001 - the reply matters more than the preference
+        logger.warning("could not store the customer's language: %s", type(exc).__name__)
+        return []
+    return [SlotSet(REMEMBERED_SLOT, remembered_key(customer_id, stored))]
 
 
 def _apology(tracker: Tracker) -> str:

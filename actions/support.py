@@ -8,12 +8,25 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import AdvisorAction, DomainDict, Events, blocking, buttons, identify, language, texts_for
+from actions.base import (
+    REMEMBERED_SLOT,
+    AdvisorAction,
+    DomainDict,
+    Events,
+    blocking,
+    buttons,
+    identify,
+    language,
+    remembered_key,
+    texts_for,
+)
 from actions.wiring import Services
 from advisor_core.domain.sessions import CARRY_OVER_SLOTS, carried_over  # noqa: F401 (tests read it here)
 from advisor_core.domain.texts import Texts
+from advisor_core.identity import verify_token
 from advisor_core.services.assessments import current_assessment
 from advisor_core.services.handoffs import open_ticket
+from advisor_core.services.preferences import remembered_language
 
 
 def menu(texts: Texts) -> list[dict[str, str]]:
@@ -31,9 +44,44 @@ class SessionStart(AdvisorAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
                   svc: Services) -> Events:
         events: list[dict[str, Any]] = [SessionStarted()]
-        events += [SlotSet(slot, value) for slot, value in carried_over(tracker.current_slot_values()).items()]
+        kept = carried_over(tracker.current_slot_values())
+        events += [SlotSet(slot, value) for slot, value in kept.items()]
+        if "language" not in kept:
+            events += await _language_of_last_visit(tracker, svc)
         events.append(ActionExecuted("action_listen"))
         return events
+
+
+async def _language_of_last_visit(tracker: Tracker, svc: Services) -> Events:
+    """A signed-in customer's stored language starts a new conversation (contract, "Language").
+
+    The token comes with the message that starts the session (Rasa passes its metadata in the
+    slot session_started_metadata). That message's own language signal - the client's metadata,
+    a request, Chinese text - is applied after this and wins.
+    """
+    metadata = tracker.get_slot("session_started_metadata")
+    token = metadata.get("auth_token") if isinstance(metadata, dict) else None
+    customer_id = verify_token(token, svc.jwt_secret).customer_id
+    if customer_id is None:
+        return []
+    stored = await blocking(remembered_language, svc.uow_factory(), customer_id)
+    if stored is None:
+        return []
+    return [SlotSet("language", stored), SlotSet(REMEMBERED_SLOT, remembered_key(customer_id, stored))]
+
+
+class RememberLanguage(AdvisorAction):
+    """Runs after a language switch so a signed-in customer's choice is stored at once.
+
+    The storing itself is AdvisorAction.run's, after every action; this one has nothing else to do.
+    """
+
+    def name(self) -> str:
+        return "action_remember_language"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+                  svc: Services) -> Events:
+        return []
 
 
 class Greet(AdvisorAction):

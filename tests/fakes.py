@@ -33,6 +33,7 @@ from advisor_core.domain.records import (
 from advisor_core.errors import PersistenceError
 from advisor_core.services.unit_of_work import (
     AbstractAssessmentRepository,
+    AbstractCustomerLanguageRepository,
     AbstractCustomerRepository,
     AbstractHandoffRepository,
     AbstractOfferEventRepository,
@@ -52,6 +53,7 @@ class _Store:
     suitability_events: list[SuitabilityEvent] = field(default_factory=list)
     handoffs: list[HandoffTicket] = field(default_factory=list)
     offer_events: list[OfferEvent] = field(default_factory=list)
+    customer_languages: dict[str, str] = field(default_factory=dict)
 
     def copy(self) -> _Store:
         return _Store(**{name: copy.copy(value) for name, value in vars(self).items()})
@@ -231,6 +233,16 @@ class FakeOfferEventRepository(_FakeRepository, AbstractOfferEventRepository):
         return _oldest_first(e for e in self._store.offer_events if since is None or e.created_at >= since)
 
 
+class FakeCustomerLanguageRepository(_FakeRepository, AbstractCustomerLanguageRepository):
+    def get(self, customer_id: str) -> str | None:
+        return self._store.customer_languages.get(customer_id)
+
+    @_write
+    def put(self, customer_id: str, language: str, at: dt.datetime) -> None:
+        _check_time(at, f"language of {customer_id}")
+        self._store.customer_languages[customer_id] = language
+
+
 class FakeUnitOfWork(AbstractUnitOfWork):
     """In-memory unit of work. ``committed`` becomes True after the first ``commit()``;
     ``commits`` counts them."""
@@ -247,6 +259,7 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.suitability_events = FakeSuitabilityEventRepository(self)
         self.handoffs = FakeHandoffRepository(self)
         self.offer_events = FakeOfferEventRepository(self)
+        self.customer_languages = FakeCustomerLanguageRepository(self)
 
     def __enter__(self) -> Self:
         self.rollback()  # start from the committed state

@@ -310,6 +310,19 @@ class OfferEventRow(Base):
     created_at = Column(UTCDateTime, nullable=False, index=True)
 
 
+class CustomerLanguageRow(Base):
+    """The language a signed-in customer last talked in, for their next visit (migration 0005).
+
+    A preference, not a record: it is replaced when the customer changes language.
+    """
+
+    __tablename__ = "customer_languages"
+
+    customer_id = Column(String(ID), primary_key=True)
+    language = Column(String(CODE), nullable=False)
+    updated_at = Column(UTCDateTime, nullable=False)
+
+
 # --------------------------------------------------------------------------- guards
 
 APPEND_ONLY_MODELS = (AssessmentRow, RecommendationRow, RecommendationItemRow, SuitabilityEventRow)

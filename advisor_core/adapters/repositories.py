@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from advisor_core.adapters.orm import (
     AssessmentRow,
+    CustomerLanguageRow,
     CustomerRow,
     HandoffTicketRow,
     HoldingRow,
@@ -45,6 +46,7 @@ from advisor_core.domain.records import (
 from advisor_core.errors import PersistenceError
 from advisor_core.services.unit_of_work import (
     AbstractAssessmentRepository,
+    AbstractCustomerLanguageRepository,
     AbstractCustomerRepository,
     AbstractHandoffRepository,
     AbstractOfferEventRepository,
@@ -59,6 +61,7 @@ __all__ = [
     "SqlAlchemySuitabilityEventRepository",
     "SqlAlchemyHandoffRepository",
     "SqlAlchemyOfferEventRepository",
+    "SqlAlchemyCustomerLanguageRepository",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -529,3 +532,23 @@ class SqlAlchemyOfferEventRepository(_SqlAlchemyRepository, AbstractOfferEventRe
     @translate_errors
     def list_since(self, since: dt.datetime | None = None) -> list[Any]:
         return self._list() if since is None else self._list(OfferEventRow.created_at >= to_utc(since))
+
+
+# --------------------------------------------------------------------------- customer languages
+
+
+class SqlAlchemyCustomerLanguageRepository(_SqlAlchemyRepository, AbstractCustomerLanguageRepository):
+    @translate_errors
+    def get(self, customer_id: str) -> str | None:
+        row: CustomerLanguageRow | None = self.session.get(CustomerLanguageRow, customer_id)
+        return None if row is None else str(row.language)
+
+    @write
+    def put(self, customer_id: str, language: str, at: dt.datetime) -> None:
+        row = self.session.get(CustomerLanguageRow, customer_id)
+        if row is None:
+            self._add_row(CustomerLanguageRow(customer_id=customer_id, language=language, updated_at=to_utc(at)))
+            return
+        row.language = language
+        row.updated_at = to_utc(at)
+        self.session.flush()

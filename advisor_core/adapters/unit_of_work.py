@@ -23,6 +23,7 @@ from advisor_core.adapters.orm import install_append_only_guard
 from advisor_core.adapters.repositories import (
     FAILED_WRITE,
     SqlAlchemyAssessmentRepository,
+    SqlAlchemyCustomerLanguageRepository,
     SqlAlchemyCustomerRepository,
     SqlAlchemyHandoffRepository,
     SqlAlchemyOfferEventRepository,
@@ -123,6 +124,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.suitability_events = SqlAlchemySuitabilityEventRepository(self.session)
         self.handoffs = SqlAlchemyHandoffRepository(self.session)
         self.offer_events = SqlAlchemyOfferEventRepository(self.session)
+        self.customer_languages = SqlAlchemyCustomerLanguageRepository(self.session)
         return super().__enter__()
 
     def __exit__(self, *exc_info: object) -> None:

@@ -42,6 +42,7 @@ __all__ = [
     "AbstractSuitabilityEventRepository",
     "AbstractHandoffRepository",
     "AbstractOfferEventRepository",
+    "AbstractCustomerLanguageRepository",
     "AbstractUnitOfWork",
 ]
 
@@ -157,6 +158,18 @@ class AbstractOfferEventRepository(abc.ABC):
         """Every event at or after ``since`` (all when None), oldest first."""
 
 
+class AbstractCustomerLanguageRepository(abc.ABC):
+    """The language each signed-in customer last talked in (replaced, not appended)."""
+
+    @abc.abstractmethod
+    def get(self, customer_id: str) -> str | None:
+        """The customer's language (``en``, ``zh-CN``), or ``None`` when none was stored."""
+
+    @abc.abstractmethod
+    def put(self, customer_id: str, language: str, at: dt.datetime) -> None:
+        """Store (or replace) the customer's language; ``at`` is timezone-aware."""
+
+
 class AbstractUnitOfWork(abc.ABC):
     """One atomic piece of work. Use as ``with uow: ...; uow.commit()``."""
 
@@ -166,6 +179,7 @@ class AbstractUnitOfWork(abc.ABC):
     suitability_events: AbstractSuitabilityEventRepository
     handoffs: AbstractHandoffRepository
     offer_events: AbstractOfferEventRepository
+    customer_languages: AbstractCustomerLanguageRepository
 
     def __enter__(self) -> Self:
         return self

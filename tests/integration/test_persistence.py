@@ -40,6 +40,7 @@ TABLES = {
     "recommendation_items",
     "suitability_events",
     "handoff_tickets",
+    "customer_languages",
 }
 APPEND_ONLY = ["assessments", "recommendations", "recommendation_items", "suitability_events"]
 KST = dt.timezone(dt.timedelta(hours=9))
@@ -68,7 +69,7 @@ def _assert_utc(value: dt.datetime) -> None:
 def test_upgrade_creates_schema_and_twice_is_a_no_op(db_url):
     assert current_revision(db_url) is None
     upgrade(db_url)
-    assert current_revision(db_url) == head_revision() == "0004"
+    assert current_revision(db_url) == head_revision() == "0005"
 
     engine = make_engine(db_url)
     try:
@@ -84,7 +85,7 @@ def test_upgrade_creates_schema_and_twice_is_a_no_op(db_url):
         engine.dispose()
 
     upgrade(db_url)  # a second upgrade changes nothing
-    assert current_revision(db_url) == "0004"
+    assert current_revision(db_url) == "0005"
     engine = make_engine(db_url)
     try:
         inspector = inspect(engine)
@@ -113,7 +114,7 @@ def test_downgrade_to_base_and_upgrade_again(migrated_url):
     finally:
         engine.dispose()
     upgrade(migrated_url)
-    assert current_revision(migrated_url) == "0004"
+    assert current_revision(migrated_url) == "0005"
 
 
 def test_upgrade_of_an_unreachable_database_raises_persistence_error():
@@ -656,8 +657,8 @@ def test_0004_keeps_language_and_shown_text_and_old_rows_read_as_english(db_url)
                 "INSERT INTO suitability_events (event_id, customer_id, conversation_id, kind, product_id, "
                 "product_rating, customer_level, text, created_at) VALUES ('E-old', 'CUST-0001', 'conv-1', "
                 "'warning', 'equity_fund', 'R4', 'C3', 'Special risk warning', '2024-03-01 09:30:00')"))
-        upgrade(db_url)
-        assert current_revision(db_url) == head_revision() == "0004"
+        upgrade(db_url, "0004")
+        assert current_revision(db_url) == "0004"
         uow = SqlAlchemyUnitOfWork(make_session_factory(db_url))
         cap = CapRecord("inconsistent_answers", "C3", "您表示最多只能承受5%以内的亏损……",
                         {"total": 54, "counted": "objective:income"})
@@ -688,5 +689,38 @@ def test_0004_keeps_language_and_shown_text_and_old_rows_read_as_english(db_url)
         assert current_revision(db_url) == "0003"
         columns = {c["name"] for c in inspect(engine).get_columns("recommendations")}
         assert "shown_text" not in columns and "language" not in columns and "level" in columns
+    finally:
+        engine.dispose()
+
+
+# --------------------------------------------------------------------------- migration 0005
+
+
+def test_0005_keeps_one_language_per_customer_replaced_in_place(db_url):
+    """The customer's language for the next visit: one row per customer, replaced on change
+    (not append-only), timestamps back in UTC; a downgrade drops only that table."""
+    upgrade(db_url)
+    assert current_revision(db_url) == head_revision() == "0005"
+    uow = SqlAlchemyUnitOfWork(make_session_factory(db_url))
+    with uow:
+        assert uow.customer_languages.get("CUST-0001") is None
+        uow.customer_languages.put("CUST-0001", "zh-CN", dt.datetime(2026, 3, 1, 9, 30, tzinfo=KST))
+        uow.commit()
+    with uow:
+        uow.customer_languages.put("CUST-0001", "en", dt.datetime(2026, 3, 2, 9, 30, tzinfo=KST))
+        uow.customer_languages.put("CUST-0002", "zh-CN", dt.datetime(2026, 3, 2, 9, 30, tzinfo=KST))
+        uow.rollback()
+    with uow:
+        assert (uow.customer_languages.get("CUST-0001"), uow.customer_languages.get("CUST-0002")) == ("zh-CN", None)
+        uow.customer_languages.put("CUST-0001", "en", dt.datetime(2026, 3, 2, 9, 30, tzinfo=KST))
+        uow.commit()
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT customer_id, language FROM customer_languages")).all()
+        assert [tuple(r) for r in rows] == [("CUST-0001", "en")]
+        downgrade(db_url, "0004")
+        tables = set(inspect(engine).get_table_names())
+        assert "customer_languages" not in tables and "assessments" in tables
     finally:
         engine.dispose()
