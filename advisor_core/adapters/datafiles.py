@@ -636,6 +636,9 @@ def load_lexicon(path: Path | str, questionnaire: Questionnaire | None = None) -
         rewrites=_rewrites(r, data.get("rewrites", {})),
         than=_word_list(r, data["than"], "than") if "than" in data else (),
         refusals=_word_list(r, data["refusals"], "refusals") if "refusals" in data else (),
+        after_negations=(_word_list(r, data["after_negations"], "after_negations")
+                         if "after_negations" in data else ()),
+        after_negation_window=_after_negation_window(r, data),
         question_ends=_word_list(r, data["question_ends"], "question_ends") if "question_ends" in data else (),
         question_phrases=(_word_list(r, data["question_phrases"], "question_phrases")
                           if "question_phrases" in data else ()),
@@ -643,6 +646,15 @@ def load_lexicon(path: Path | str, questionnaire: Questionnaire | None = None) -
         items=_lexicon_items(r, data["items"], questionnaire) if "items" in data else (),
         goals=_lexicon_goals(r, data["goals"], questionnaire) if "goals" in data else None,
     )
+
+
+def _after_negation_window(r: _Reader, data: dict[str, Any]) -> int:
+    if "after_negation_window" not in data:
+        return 3
+    window = r.integer(data, "after_negation_window", "(top)")
+    if window < 0:
+        raise r.fail("after_negation_window", "must be 0 or more")
+    return window
 
 
 def _one_of(r: _Reader, value: Any, field: str, allowed: tuple[str, ...]) -> str:

@@ -140,6 +140,9 @@ class Lexicon:
     rewrites: tuple[tuple[str, str], ...] = ()   # plain text written first ("百分百" -> "百分之百")
     than: tuple[str, ...] = ()          # "A比B风险大": a comparison's subject stands before these
     refusals: tuple[str, ...] = ()      # after "more than X" they turn it around: "超过20%就受不了"
+    #: denials standing after the keyword they deny, closing its clause: "股票不敢碰"
+    after_negations: tuple[str, ...] = ()
+    after_negation_window: int = 3      # words (Chinese: characters) allowed between keyword and denial
     split_label: str = "after"          # where A / B stand beside their share: "70% A", "A七成"
     #: this language's words for each item (by key) and for the goals, added to the questionnaire's
     items: tuple[tuple[str, ItemWords], ...] = ()
@@ -249,6 +252,7 @@ class _Compiled:
     digressions: _Index
     short_digressions: _Index
     refusals: _Index
+    after_negations: tuple[tuple[str, ...], ...]             # longest first
     masks: _Index                                            # comparators and not-negations
     filler: frozenset[str]                                   # words of comparators
 
@@ -304,6 +308,7 @@ def _compile(lex: Lexicon) -> _Compiled:
         digressions=_Index((tuple(norm(p)), True) for p in lex.digressions),
         short_digressions=_Index((tuple(norm(p)), True) for p in lex.short_digressions),
         refusals=_Index((tuple(norm(p)), True) for p in lex.refusals),
+        after_negations=tuple(sorted((tuple(norm(p)) for p in lex.after_negations), key=lambda p: -len(p))),
         masks=_Index([*((phrase, True) for phrase, _ in (*before, *after)),
                       *((tuple(norm(p)), True) for p in lex.not_negations)]),
         filler=frozenset(w for phrase, _ in (*before, *after) for w in phrase),
@@ -866,6 +871,10 @@ def _label_before(q: _Quantity, sides: dict[int, str], tokens: list[object], c: 
     return None
 
 
+def _break_between(tokens: Sequence[object], start: int, end: int, c: _Compiled) -> bool:
+    return any(_break_ends_at(tokens, m, c) for m in range(start, end))
+
+
 def _break_ends_at(tokens: Sequence[object], j: int, c: _Compiled) -> bool:
     return any(j - len(b) + 1 >= 0 and _match_at(tokens, j - len(b) + 1, b) for b in c.clause_breaks)
 
@@ -944,14 +953,36 @@ def _live_hits(item_options: tuple[Option, ...], words: list[str], c: _Compiled,
 def _split_hits(item_options: tuple[Option, ...], words: list[str], c: _Compiled,
                 premise: frozenset[str] = frozenset()) -> tuple[list[_Hit], list[_Hit]]:
     live, negated = [], []
-    for hit in sorted(_keyword_hits(item_options, words, c), key=lambda h: h.start):
+    hits = sorted(_keyword_hits(item_options, words, c), key=lambda h: h.start)
+    for hit in hits:
         if premise and _near_premise(hit, words, premise):
             continue
-        if _is_negated_at(words, hit.start, c, words[hit.start:hit.end]):
+        if _is_negated_at(words, hit.start, c, words[hit.start:hit.end]) or _denied_after(hit, hits, words, c):
             negated.append(hit)
         else:
             live.append(hit)
     return live, negated
+
+
+def _denied_after(hit: _Hit, hits: Sequence[_Hit], tokens: Sequence[object], c: _Compiled) -> bool:
+    """A denial shortly after the keyword that closes its clause: "股票不敢碰，买过银行理财".
+
+    When another keyword follows the denial closely in the same clause, the denial is that one's
+    ("理财不碰股票": stocks are denied, not 理财), so it does not count here.
+    """
+    if not c.after_negations:
+        return False
+    for k in range(hit.end, min(len(tokens), hit.end + c.lex.after_negation_window + 1)):
+        if k > hit.end and _break_ends_at(tokens, k - 1, c):
+            return False
+        phrase = next((p for p in c.after_negations if _match_at(tokens, k, p)), None)
+        if phrase is None:
+            continue
+        close = k + len(phrase)
+        reach = close + c.lex.after_negation_window
+        return not any(close <= other.start <= reach and not _break_between(tokens, close, other.start, c)
+                       for other in hits if other is not hit)
+    return False
 
 
 def _keyword_options(item_options: tuple[Option, ...], words: list[str], c: _Compiled,

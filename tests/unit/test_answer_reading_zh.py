@@ -277,6 +277,26 @@ def test_negations_and_several_facts(key: str, text: str, option: str) -> None:
     assert parse(key, text) == option
 
 
+# A thing named first and denied after it ("股票不敢碰"): the denial closes the keyword's clause.
+@pytest.mark.parametrize(("key", "text", "option"), [
+    ("experience", "股票从来不碰，买过几年国债", "fixed_income"),
+    ("experience", "期货不敢玩 基金定投过指数基金", "equities"),
+    ("experience", "炒股不懂，就存定期", "deposits_only"),
+    ("experience", "外汇没接触过，理财产品买过", "fixed_income"),
+    ("experience", "股票我是不敢碰的，余额宝里放了点钱", "fixed_income"),
+    ("experience", "理财不碰股票", "fixed_income"),            # the denial is the stock's: 理财 stands
+    ("objective", "高风险的不考虑，稳稳拿利息就好", "income"),
+])
+def test_a_denial_after_the_keyword(key: str, text: str, option: str) -> None:
+    assert parse(key, text) == option
+
+
+def test_a_denial_after_a_keyword_never_reads_riskier() -> None:
+    # with the stocks denied, nothing riskier than what is left is read
+    assert parse("experience", "股票基金不敢买，只有存款") == "deposits_only"
+    assert parse("experience", "期货期权都不碰") != "derivatives"
+
+
 @pytest.mark.parametrize(("key", "text"), [
     ("knowledge_bonds", "不会跌"),                       # denies an option, names none
     ("drawdown_reaction", "不会加仓"),
@@ -657,6 +677,8 @@ LEXICON_CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
     ("bad unicode form", lambda d: d.update(unicode_form="NFX"), "unicode_form", "NFX"),
     ("bad split label", lambda d: d.update(split_label="middle"), "split_label", "middle"),
     ("rewrites not texts", lambda d: d.update(rewrites={"百分百": 100}), "rewrites", "texts"),
+    ("denials after not texts", lambda d: d.update(after_negations=["不碰", 3]), "after_negations", "texts"),
+    ("negative denial window", lambda d: d.update(after_negation_window=-1), "after_negation_window", "0 or more"),
 ]
 
 
