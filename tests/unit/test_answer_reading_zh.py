@@ -193,6 +193,10 @@ def test_every_edge_follows_the_rule(key: str, edge: Decimal) -> None:
     ("investable_assets", "五十万出头", "500k_3m"),
     ("investable_assets", "将近十万", "lt_100k"),
     ("horizon", "将近五年", "3_5y"),
+    ("investable_assets", "快到十万了", "lt_100k"),              # "almost up to": still under
+    ("investable_assets", "还差一点就十万", "lt_100k"),
+    ("investable_assets", "快有五十万了", "100k_500k"),
+    ("horizon", "差点到五年", "3_5y"),
     ("horizon", "一年多", "1_3y"),
     ("investable_assets", "三十多万", "100k_500k"),
     ("investable_assets", "三百多万", "gt_3m"),
@@ -259,6 +263,8 @@ def test_answers_that_fit_several_options_ask_back(key: str, text: str, expected
     ("income_source", "不上班", "none"),
     ("income_source", "我和老婆都上班", "two_incomes_or_business"),
     ("income_source", "退休金加上房租", "two_incomes_or_business"),
+    ("income_source", "退休医生，就一份退休金", "pension_only"),    # a former job said with 退休
+    ("income_source", "退休工人", "pension_only"),
     ("income_source", "开店，还有房租收入", "two_incomes_or_business"),
     ("liquidity_reserve", "存了四个月，有房贷", "3_6m_mortgage_only"),
     ("liquidity_reserve", "一年以上的存款，没有贷款", "gt_6m_no_debt"),
