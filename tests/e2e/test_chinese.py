@@ -75,3 +75,23 @@ def test_the_client_can_say_the_language(stack: Stack) -> None:
     stack.say(sender, "are you a robot?", metadata={"language": "zh-CN"})
     assert stack.tracker(sender)["slots"]["language"] == "zh-CN"
     assert CJK.search(stack.texts(sender, "thanks", metadata={"language": "zh-CN"}))
+
+
+def test_a_signed_in_customers_language_is_kept_for_the_next_visit(stack: Stack) -> None:
+    from tests.e2e.conftest import customer_token
+
+    customer = f"E2E-LANG-{uuid.uuid4().hex[:8]}"
+    first = f"e2e-zh-{uuid.uuid4().hex}"
+    stack.say(first, "hello", metadata={"auth_token": customer_token(customer)})
+    switched = stack.texts(first, "请说中文", metadata={"auth_token": customer_token(customer)})
+    assert CJK.search(switched), switched
+
+    # another device: a new conversation, the same customer, an English-looking first message
+    later = f"e2e-zh-{uuid.uuid4().hex}"
+    reply = stack.texts(later, "hi", metadata={"auth_token": customer_token(customer)})
+    assert CJK.search(reply), reply
+    assert stack.tracker(later)["slots"]["language"] == "zh-CN"
+
+    # a guest on that device starts in English: nothing is read without a verified token
+    guest = f"e2e-zh-{uuid.uuid4().hex}"
+    assert not CJK.search(stack.texts(guest, "hi"))
