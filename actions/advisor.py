@@ -20,6 +20,7 @@ from advisor_core.services.advisor import (
     customer_insight_for,
     customer_summary,
     explain_for_customer,
+    export_style,
 )
 from advisor_core.services.handoffs import open_tickets
 from advisor_core.settings import load_settings
@@ -162,7 +163,7 @@ class AdvisorCampaignList(AdvisorOnlyAction):
                                                        names=separator.join(names.values())))
             return [SlotSet("campaign", None)]
         result = await blocking(campaign_list, svc.uow_factory(), campaign=campaign, today=svc.clock().date(),
-                                export_dir=export_dir(svc), catalog=svc.catalog)
+                                export_dir=export_dir(svc), catalog=svc.catalog, style=export_style(texts))
         counts = separator.join(texts.render("advisor.campaign_count", name=names[name], count=n)
                                 for name, n in result.counts.items())
         dispatcher.utter_message(text=texts.render("advisor.campaign_result", eligible=result.eligible,

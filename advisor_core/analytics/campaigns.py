@@ -22,6 +22,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from advisor_core.analytics.csv_style import MACHINE_CSV, CsvStyle
 from advisor_core.domain.records import Customer
 from advisor_core.domain.tiers import wealth_tier
 
@@ -158,12 +159,13 @@ def export_campaign_csv(
     campaign: str,
     today: dt.date,
     directory: pathlib.Path,
+    style: CsvStyle = MACHINE_CSV,
 ) -> pathlib.Path:
     """Write the eligible customers to ``<directory>/<campaign>-<today>.csv``.
 
     Columns: ``customer_id, tier`` and the field that made them eligible
-    (:data:`EXPORT_FIELD`). Personal names are never exported. The directory is
-    created if missing; an existing file for the same campaign and day is replaced.
+    (:data:`EXPORT_FIELD`), headed as ``style`` says. Personal names are never exported. The
+    directory is created if missing; an existing file for the same campaign and day is replaced.
     Returns the path written.
     """
     chosen = eligible_customers(customers, campaign, today)
@@ -171,9 +173,9 @@ def export_campaign_csv(
     directory = pathlib.Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{campaign}-{today.isoformat()}.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
+    with path.open("w", newline="", encoding=style.encoding) as handle:
         writer = csv.writer(handle)
-        writer.writerow(["customer_id", "tier", field])
+        writer.writerow(style.headers(["customer_id", "tier", field]))
         for c in chosen:
             writer.writerow([c.customer_id, wealth_tier(c.total_assets).value, _export_value(c, field)])
     return path

@@ -41,6 +41,9 @@ EXPORT_FIELDS: dict[str, tuple[str, ...]] = {
     "active_wealth": ("monthly_transfers", "wealth_products"),
 }
 
+#: The offer's terms the renovation list carries beside each customer.
+RENOVATION_TERMS: tuple[str, str] = ("max_amount", "annual_rate_percent")
+
 
 @dataclass(frozen=True)
 class OfferedProduct:
@@ -161,8 +164,9 @@ def campaign_lists(book: pd.DataFrame, today: dt.date, catalog: Catalog | None =
         for field in EXPORT_FIELDS[name]:
             frame[field] = book[field].to_numpy()[listed]
         if name == "renovation_instalment":
-            frame["max_amount"] = float(rules.campaigns.renovation_max_amount)
-            frame["annual_rate_percent"] = float(rules.campaigns.renovation_annual_rate)
+            max_amount, annual_rate = RENOVATION_TERMS
+            frame[max_amount] = float(rules.campaigns.renovation_max_amount)
+            frame[annual_rate] = float(rules.campaigns.renovation_annual_rate)
         lists[name] = frame
     return lists
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from advisor_core.analytics.book import book_from_customers
 from advisor_core.analytics.cross_sell import _defaults, campaign_lists, cross_sell_frame
+from advisor_core.analytics.csv_style import MACHINE_CSV, CsvStyle
 from advisor_core.analytics.demo_book import DEMO_SEED
 from advisor_core.analytics.lifecycle import lifecycle_frame
 from advisor_core.analytics.rules import CAMPAIGN_RULES, AnalyticsRules
@@ -74,8 +75,9 @@ def cross_sell_counts(customers: Sequence[Customer], today: dt.date, *, catalog:
 
 def cross_sell_list(customers: Sequence[Customer], campaign: str, today: dt.date, export_dir: Path, *,
                     catalog: Catalog | None = None, rules: AnalyticsRules | None = None,
-                    seed: int = DEMO_SEED) -> CrossSellList:
-    """Export one cross-sell campaign's list to ``<export_dir>/cross_sell_<campaign>-<today>.csv``.
+                    seed: int = DEMO_SEED, style: CsvStyle = MACHINE_CSV) -> CrossSellList:
+    """Export one cross-sell campaign's list to ``<export_dir>/cross_sell_<campaign>-<today>.csv``,
+    headed as ``style`` says.
 
     Raises ``ValueError`` naming the campaigns for an unknown one."""
     if campaign not in CAMPAIGN_RULES:
@@ -87,5 +89,7 @@ def cross_sell_list(customers: Sequence[Customer], campaign: str, today: dt.date
     export_dir = Path(export_dir)
     export_dir.mkdir(parents=True, exist_ok=True)
     path = export_dir / f"cross_sell_{campaign}-{today.isoformat()}.csv"
-    lists[campaign].to_csv(path, index=False, date_format="%Y-%m-%d")
+    frame = lists[campaign]
+    frame.to_csv(path, index=False, date_format="%Y-%m-%d", header=style.headers(frame.columns),
+                 encoding=style.encoding)
     return CrossSellList(campaign, {name: len(frame) for name, frame in lists.items()}, len(lists[campaign]), path)

@@ -6,9 +6,18 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from advisor_core.analytics.campaigns import CAMPAIGNS, campaign_summary, eligible_customers, export_campaign_csv
+from advisor_core.analytics.campaigns import (
+    CAMPAIGNS,
+    EXPORT_FIELD,
+    campaign_summary,
+    eligible_customers,
+    export_campaign_csv,
+)
+from advisor_core.analytics.cross_sell import EXPORT_FIELDS, RENOVATION_TERMS
+from advisor_core.analytics.csv_style import MACHINE_CSV, CsvStyle
 from advisor_core.analytics.insight import CustomerInsight, cross_sell_counts, cross_sell_list, customer_insight
 from advisor_core.analytics.rules import ADVISOR_CAMPAIGNS, default_rules
+from advisor_core.domain.language import ENGLISH
 from advisor_core.domain.products import Audience, Catalog
 from advisor_core.domain.recommendation import explain_product
 from advisor_core.domain.records import Customer, RecommendationRecord
@@ -61,10 +70,24 @@ class CampaignList:
     name: str = ""              # the campaign's readable name
 
 
+#: Every column an advisor's campaign export can hold (texts ``csv.<column>`` head them).
+EXPORT_COLUMNS: tuple[str, ...] = tuple(dict.fromkeys([
+    "customer_id", "tier", "product_id", *EXPORT_FIELD.values(),
+    *(column for columns in EXPORT_FIELDS.values() for column in columns), *RENOVATION_TERMS]))
+
+
+def export_style(texts: Texts) -> CsvStyle:
+    """How an advisor's export is headed in ``texts``' language: English keeps the column ids
+    (what downstream tools read); other languages get labels and a byte-order mark."""
+    if texts.language == ENGLISH:
+        return MACHINE_CSV
+    return CsvStyle({column: texts.render(f"csv.{column}") for column in EXPORT_COLUMNS}, byte_order_mark=True)
+
+
 def campaign_list(uow: AbstractUnitOfWork, *, campaign: str, today: dt.date, export_dir: Path,
-                  catalog: Catalog | None = None) -> CampaignList:
+                  catalog: Catalog | None = None, style: CsvStyle = MACHINE_CSV) -> CampaignList:
     """One campaign's customers exported as CSV (pseudonymous ids and the qualifying fields), with
-    the counts of every campaign.
+    the counts of every campaign. ``style`` heads the file (the advisor's language).
 
     deposit_plus, education_plan and renovation_instalment use the record-at-a-time rules
     (``analytics.campaigns``); travel_card and active_wealth the column-wise cross-sell rules on the
@@ -77,11 +100,11 @@ def campaign_list(uow: AbstractUnitOfWork, *, campaign: str, today: dt.date, exp
         customers = uow.customers.list_all()
     counts: dict[str, int] = dict(campaign_summary(customers, today))
     if campaign in CAMPAIGNS:
-        path = export_campaign_csv(customers, campaign, today, export_dir)
+        path = export_campaign_csv(customers, campaign, today, export_dir, style)
         eligible = len(eligible_customers(customers, campaign, today))
         cross_sell = cross_sell_counts(customers, today, catalog=catalog)
     else:
-        listed = cross_sell_list(customers, campaign, today, export_dir, catalog=catalog)
+        listed = cross_sell_list(customers, campaign, today, export_dir, catalog=catalog, style=style)
         path, eligible, cross_sell = listed.export_path, listed.listed, listed.counts
     counts.update({name: n for name, n in cross_sell.items() if name not in CAMPAIGNS})
     return CampaignList(campaign, {name: counts[name] for name in names}, eligible, path, names[campaign])

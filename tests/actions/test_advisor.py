@@ -320,3 +320,24 @@ def test_customer_summary_gives_the_lifecycle_stage_and_segment_in_a_real_sized_
 def test_a_book_too_small_for_segments_gives_the_summary_without_them(book):
     _, dispatcher = ask(advisor.AdvisorCustomerSummary, advisor_token(), customer_ref=CUSTOMER_ID)
     assert "Level C3" in all_text(dispatcher) and "Look-alike segment" not in all_text(dispatcher)
+
+
+@pytest.mark.parametrize("campaign", list(READABLE))
+def test_an_advisor_working_in_chinese_gets_the_export_headed_in_chinese(demo_book, export_dir, campaign):
+    from advisor_core.services.advisor import EXPORT_COLUMNS
+
+    ask(advisor.AdvisorCampaignList, advisor_token(), campaign=campaign, language="zh-CN")
+    [path] = sorted(export_dir.glob(f"*{campaign}-{FIXED_NOW.date().isoformat()}.csv"))
+
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel on a Chinese Windows needs the BOM
+    header, *rows = list(csv.reader(path.open(encoding="utf-8-sig")))
+    assert header[0] == "客户编号（假名化）"
+    assert not set(header) & set(EXPORT_COLUMNS)  # every column headed in Chinese
+    assert [r[0] for r in rows] == expected_ids(demo_book, campaign)  # the same rows as in English
+
+
+def test_the_english_export_keeps_the_column_ids_without_a_byte_order_mark(demo_book, export_dir):
+    ask(advisor.AdvisorCampaignList, advisor_token(), campaign="renovation_instalment", language="en")
+    path = export_dir / f"renovation_instalment-{FIXED_NOW.date().isoformat()}.csv"
+
+    assert path.read_bytes().startswith(b"customer_id,tier,mortgage_start")

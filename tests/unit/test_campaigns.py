@@ -238,3 +238,14 @@ def test_export_eligibility_field_values(book: list[Customer], tmp_path: pathlib
 def test_export_of_nobody_writes_just_the_header(tmp_path: pathlib.Path) -> None:
     path = export_campaign_csv([customer()], "deposit_plus", TODAY, tmp_path)
     assert path.read_text(encoding="utf-8").splitlines() == ["customer_id,tier,demand_balance"]
+
+
+def test_a_csv_style_heads_the_columns_it_knows_and_keeps_the_others(tmp_path):
+    from advisor_core.analytics.csv_style import CsvStyle
+
+    style = CsvStyle({"customer_id": "客户编号", "tier": "财富等级"}, byte_order_mark=True)
+    path = export_campaign_csv([customer()], "deposit_plus", TODAY, tmp_path, style)
+
+    raw = path.read_bytes()
+    assert raw.startswith("\ufeff客户编号,财富等级,demand_balance".encode())
+    assert raw.count(b"\xef\xbb\xbf") == 1
