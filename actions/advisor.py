@@ -111,8 +111,8 @@ class AdvisorCustomerSummary(AdvisorOnlyAction):
             offer = (texts.render("advisor.lifecycle_offer", product=insight.offer_product)
                      if insight.offer_product else "")
             value = texts.money(Decimal(round(insight.lifetime_value)))
-            lines.append(texts.render("advisor.lifecycle", stage=insight.stage, value=value,
-                                      action=insight.next_best_action, offer=offer))
+            lines.append(texts.render("advisor.lifecycle", stage=texts.render(f"stage.{insight.stage}"), value=value,
+                                      action=texts.render(f"next_action.{insight.next_best_action}"), offer=offer))
             rules = separator.join(insight.segment_rules) or texts.render("advisor.segment_no_rule")
             lines.append(texts.render("advisor.segment", segment=insight.segment, rules=rules))
         dispatcher.utter_message(text="\n".join(lines))

@@ -33,6 +33,10 @@ from advisor_core.domain.products import Catalog
 
 # Campaigns a "grow" customer is offered, most valuable first.
 GROW_PRIORITY: tuple[str, ...] = ("active_wealth", "travel_card", "renovation_instalment", "deposit_plus")
+#: Every next best action ``next_best_action`` gives (texts ``next_action.<id>`` say them).
+NEXT_BEST_ACTIONS: tuple[str, ...] = (
+    "invite_risk_assessment", "welcome_call", "set_up_mobile_banking", "advisor_check_in", "reactivation_call",
+    "review_portfolio", *(f"offer_{name}" for name in GROW_PRIORITY))
 
 
 def days_since(column: pd.Series, today: dt.date) -> npt.NDArray[np.float64]:

@@ -341,3 +341,34 @@ def test_the_english_export_keeps_the_column_ids_without_a_byte_order_mark(demo_
     path = export_dir / f"renovation_instalment-{FIXED_NOW.date().isoformat()}.csv"
 
     assert path.read_bytes().startswith(b"customer_id,tier,mortgage_start")
+
+
+def test_an_advisor_working_in_chinese_reads_the_stage_and_next_action_in_chinese(fake_uow):
+    from advisor_core.analytics.demo_book import generate_demo_book
+
+    customers = generate_demo_book(60, today=FIXED_NOW.date())
+    seed(fake_uow, *customers)
+    _, dispatcher = ask(advisor.AdvisorCustomerSummary, advisor_token(), customer_ref=customers[7].customer_id,
+                        language="zh-CN")
+
+    found = re.search(r"生命周期阶段：(\S+?)，预估客户终身价值.+?；下一步最佳行动：(\S+?)[（。]", all_text(dispatcher))
+    assert found, all_text(dispatcher)
+    assert re.fullmatch(r"[\u4e00-\u9fffA-Za-z]+", found.group(1)) and "_" not in found.group(2)
+
+
+def test_every_stage_and_next_best_action_has_a_text_in_every_language():
+    from advisor_core.adapters.datafiles import default_catalog
+    from advisor_core.analytics.book import book_from_customers
+    from advisor_core.analytics.demo_book import generate_demo_book
+    from advisor_core.analytics.lifecycle import NEXT_BEST_ACTIONS, lifecycle_frame
+    from advisor_core.analytics.rules import STAGES, default_rules
+    from advisor_core.domain.texts import default_texts
+
+    today = FIXED_NOW.date()
+    frame = lifecycle_frame(book_from_customers(generate_demo_book(400, today=today), today=today), today,
+                            default_catalog(), default_rules())
+    assert set(frame["next_best_action"]) <= set(NEXT_BEST_ACTIONS)
+    for language in ("en", "zh-CN"):
+        texts = default_texts(language)
+        assert all(texts.has(f"stage.{s}") for s in STAGES)
+        assert all(texts.has(f"next_action.{a}") for a in NEXT_BEST_ACTIONS)
