@@ -677,7 +677,7 @@ def _rewrites(r: _Reader, value: Any) -> tuple[tuple[str, str], ...]:
 
 
 _ITEM_WORD_FIELDS = ("options", "reading")
-_READING_WORD_FIELDS = ("negated", "premise", "facets", "comparison", "split")
+_READING_WORD_FIELDS = ("negated", "premise", "facets", "comparison", "split", "recent")
 
 
 def _lexicon_items(r: _Reader, value: Any, questionnaire: Questionnaire | None) -> tuple[tuple[str, ItemWords], ...]:
@@ -731,6 +731,7 @@ def _item_words(r: _Reader, value: Any, field: str, item: Item | None) -> ItemWo
         less=words(comparison, "less", f"{sub}.comparison"),
         first=words(split, "first", f"{sub}.split"),
         second=words(split, "second", f"{sub}.split"),
+        recent=words(reading, "recent", sub),
     )
 
 
@@ -751,7 +752,7 @@ def _check_reading_words(r: _Reader, raw: dict[str, Any], field: str, reading: I
     """Words for every reading field the item uses, and none for a field it does not use."""
     uses = {"negated": reading.negated_option is not None, "premise": bool(reading.premise),
             "facets": bool(reading.facets), "comparison": reading.comparison is not None,
-            "split": reading.split is not None}
+            "split": reading.split is not None, "recent": bool(reading.recent)}
     for name, used in uses.items():
         if used and name not in raw:
             raise r.fail(f"{field}.{name}", "missing: the item reads it")

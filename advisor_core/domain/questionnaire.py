@@ -261,6 +261,7 @@ class ItemWords:
     less: tuple[str, ...] = ()
     first: tuple[str, ...] = ()                             # ItemReading.split
     second: tuple[str, ...] = ()
+    recent: tuple[str, ...] = ()                            # ItemReading.recent
 
     def for_option(self, option_id: str) -> tuple[str, ...]:
         return next((words for oid, words in self.options if oid == option_id), ())
@@ -302,6 +303,7 @@ def item_with_words(item: Item, language: str, words: ItemWords) -> Item:
         facets=tuple((name, _with(w, language, words.for_facet(name))) for name, w in r.facets),
         comparison=comparison,
         split=split,
+        recent=_with(r.recent, language, words.recent),
     )
     options = tuple(_option_with(o, language, words.for_option(o.id)) for o in item.options)
     return replace(item, options=options, reading=reading)

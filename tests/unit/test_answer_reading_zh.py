@@ -297,6 +297,21 @@ def test_a_denial_after_the_keyword(key: str, text: str, option: str) -> None:
     assert parse(key, text) == option
 
 
+# Item 6 counts products held two years or more: one held since recently is asked back.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("股票今年刚开户，之前一直买债基", ("deposits_only", "fixed_income", "equities")),
+    ("期货上个月才开始玩", ("deposits_only", "fixed_income", "equities", "derivatives")),
+    ("第一次买国债", ("deposits_only", "fixed_income")),
+])
+def test_a_product_held_since_recently_is_asked_back_with_every_option_up_to_it(text: str,
+                                                                                  expected: tuple[str, ...]) -> None:
+    assert candidates("experience", text) == expected
+
+
+def test_a_product_held_for_years_is_read() -> None:
+    assert parse("experience", "债基买了五年多了") == "fixed_income"
+
+
 def test_a_denial_after_a_keyword_never_reads_riskier() -> None:
     # with the stocks denied, nothing riskier than what is left is read
     assert parse("experience", "股票基金不敢买，只有存款") == "deposits_only"
@@ -683,6 +698,8 @@ LEXICON_CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
     ("bad unicode form", lambda d: d.update(unicode_form="NFX"), "unicode_form", "NFX"),
     ("bad split label", lambda d: d.update(split_label="middle"), "split_label", "middle"),
     ("rewrites not texts", lambda d: d.update(rewrites={"百分百": 100}), "rewrites", "texts"),
+    ("recent words missing", lambda d: d["items"]["experience"]["reading"].pop("recent"),
+     "items[experience].reading.recent", "missing"),
     ("denials after not texts", lambda d: d.update(after_negations=["不碰", 3]), "after_negations", "texts"),
     ("negative denial window", lambda d: d.update(after_negation_window=-1), "after_negation_window", "0 or more"),
 ]
