@@ -176,9 +176,28 @@ def read_parse(result: dict[str, Any]) -> Parse:
                  topic_confidence=float(selected.get("confidence") or 0.0))
 
 
-def decide(parse: Parse, gate: float, fallback: float, ambiguity: float) -> str:
+@dataclass(frozen=True, order=True)
+class Gates:
+    """The FaqConfidenceGate's thresholds: one for messages mostly in Chinese characters, one for
+    the others (the selector's confidence is not calibrated alike in the two scripts)."""
+
+    latin: float
+    chinese: float
+
+    def for_text(self, text: str) -> float:
+        from advisor_core.domain.language import mostly_chinese
+
+        return self.chinese if mostly_chinese(text) else self.latin
+
+    def __str__(self) -> str:
+        return f"{self.latin}/{self.chinese}"
+
+
+def decide(parse: Parse, gate: float | Gates, fallback: float, ambiguity: float) -> str:
     """The intent the pipeline would give with these thresholds: the FaqConfidenceGate (classroom
     answer confidence) then the FallbackClassifier (intent confidence and ambiguity)."""
+    if isinstance(gate, Gates):
+        gate = gate.for_text(parse.text)
     if parse.raw_intent == RETRIEVAL_INTENT and parse.topic_confidence < gate:
         return FALLBACK
     if parse.raw_confidence < fallback or parse.margin < ambiguity:
@@ -552,13 +571,13 @@ def evaluate_messages(args: argparse.Namespace, path: Path) -> dict[str, Any]:
     print_intent_figures(as_trained, f"Held-out messages {path.name}, model as trained ({args.model})")
     report["messages"] = asdict(as_trained)
     if args.thresholds:
-        gate, fallback = (float(x) for x in args.thresholds.split(","))
+        gate, fallback = parse_thresholds(args.thresholds)
         ambiguity = configured_ambiguity()
         decided = [(decide(p, gate, fallback, ambiguity), p.topic) for p in parses]
         redone = intent_figures(messages, decided, known)
         print_intent_figures(redone, f"Held-out messages {path.name}, gate {gate} / fallback {fallback} "
                                      f"(ambiguity {ambiguity}) applied to the raw scores")
-        report["messages_at_thresholds"] = {"gate": gate, "fallback": fallback, "ambiguity": ambiguity,
+        report["messages_at_thresholds"] = {"gate": asdict(gate), "fallback": fallback, "ambiguity": ambiguity,
                                             **asdict(redone)}
     print("  errors:")
     for e in as_trained.errors:
@@ -602,7 +621,7 @@ def configured_ambiguity(config: Path = CONFIG_FILE) -> float:
 
 @dataclass(frozen=True)
 class SweepRow:
-    gate: float
+    gate: Gates
     fallback: float
     figures: dict[str, IntentFigures]   # per DEV file
 
@@ -621,16 +640,23 @@ class SweepRow:
 
 
 def sweep(dev: dict[str, tuple[Sequence[dict[str, Any]], Sequence[Parse]]], ambiguity: float) -> list[SweepRow]:
-    return [SweepRow(gate, fallback, {
-                name: intent_figures(labelled, [(decide(p, gate, fallback, ambiguity), p.topic) for p in parses])
-                for name, (labelled, parses) in dev.items()})
-            for gate in SWEEP for fallback in SWEEP]
+    """Every (Latin gate, Chinese gate, fallback) on the SWEEP grid, scored on each DEV set."""
+    rows = []
+    for fallback in SWEEP:
+        for latin in SWEEP:
+            for chinese in SWEEP:
+                gates = Gates(latin, chinese)
+                rows.append(SweepRow(gates, fallback, {
+                    name: intent_figures(labelled, [(decide(p, gates, fallback, ambiguity), p.topic) for p in parses])
+                    for name, (labelled, parses) in dev.items()}))
+    return rows
 
 
 def choose(rows: Sequence[SweepRow]) -> SweepRow:
-    """Among the pairs keeping wrong classroom answers <= 2% of those answered in every DEV set: the
-    most classroom questions answered, then the most messages right end to end; on a plateau of
-    equal pairs the median gate, then the median fallback (the middle of the plateau, not its edge)."""
+    """Among the threshold sets keeping wrong classroom answers <= 2% of those answered in every DEV
+    set: the most classroom questions answered, then the most messages right end to end; on a
+    plateau of equal sets the median gates, then the median fallback (the middle of the plateau,
+    not its edge)."""
     feasible = [r for r in rows if r.feasible] or list(rows)
     best = max((r.answered, round(r.end_to_end_right, 6)) for r in feasible)
     tied = [r for r in feasible if (r.answered, round(r.end_to_end_right, 6)) == best]
@@ -640,16 +666,23 @@ def choose(rows: Sequence[SweepRow]) -> SweepRow:
 
 
 def print_sweep(rows: Sequence[SweepRow], chosen: SweepRow) -> None:
+    """A readable cut of the grid: each gate moved alone, the others as chosen, then the fallback."""
     names = list(chosen.figures)
-    print(f"\n{'gate':>5} {'fallbk':>6}" + "".join(f"  {n[:14]:>14}: {'intent':>6} {'cover':>6} {'wrong':>6}"
-                                             for n in names) + " ok")
-    for r in rows:
-        if r.fallback not in (0.0, 0.1, 0.2, 0.3, 0.5) and r is not chosen:
-            continue  # a readable table: every gate, five fallback values, and the chosen pair
-        cells = "".join(f"  {'':>14}  {f.intent_accuracy:>6.3f} {f.classroom_coverage:>6.3f} "
-                        f"{f.classroom_wrong_rate:>6.3f}" for f in r.figures.values())
-        mark = "  <- chosen" if r is chosen else ""
-        print(f"{r.gate:>5.2f} {r.fallback:>6.2f}{cells} {'y' if r.feasible else 'n'}{mark}")
+    print(f"\n{'latin':>5} {'chin.':>5} {'fallbk':>6}"
+          + "".join(f"  {n[:14]:>14}: {'intent':>6} {'cover':>6} {'wrong':>6}" for n in names) + " ok")
+    cuts = (lambda r: r.gate.chinese == chosen.gate.chinese and r.fallback == chosen.fallback,
+            lambda r: r.gate.latin == chosen.gate.latin and r.fallback == chosen.fallback,
+            lambda r: r.gate == chosen.gate)
+    for shown in cuts:
+        for r in rows:
+            if not shown(r):
+                continue
+            cells = "".join(f"  {'':>14}  {f.intent_accuracy:>6.3f} {f.classroom_coverage:>6.3f} "
+                            f"{f.classroom_wrong_rate:>6.3f}" for f in r.figures.values())
+            mark = "  <- chosen" if r is chosen else ""
+            print(f"{r.gate.latin:>5.2f} {r.gate.chinese:>5.2f} {r.fallback:>6.2f}{cells} "
+                  f"{'y' if r.feasible else 'n'}{mark}")
+        print()
 
 
 def tune(args: argparse.Namespace) -> int:
@@ -682,19 +715,24 @@ def tune(args: argparse.Namespace) -> int:
           + f"; ambiguity threshold {ambiguity} as configured")
     print_sweep(rows, chosen)
     gate_now, fallback_now = _configured_thresholds()
-    current = next(r for r in rows if r.gate == gate_now and r.fallback == fallback_now)
+    current = next((r for r in rows if r.gate == gate_now and r.fallback == fallback_now), None)
+    if current is None:  # configured off the grid: score it on its own
+        current = SweepRow(gate_now, fallback_now, {
+            name: intent_figures(labelled, [(decide(p, gate_now, fallback_now, ambiguity), p.topic) for p in parses])
+            for name, (labelled, parses) in dev.items()})
     for title, row in (("configured now", current), ("chosen", chosen)):
         for name, figures in row.figures.items():
             print_intent_figures(figures, f"DEV {name}, {title}: gate {row.gate} / fallback {row.fallback}")
-    print(f"\nchosen: FaqConfidenceGate threshold {chosen.gate}, FallbackClassifier threshold {chosen.fallback}")
+    print(f"\nchosen: FaqConfidenceGate threshold {chosen.gate.latin}, threshold_chinese {chosen.gate.chinese}, "
+          f"FallbackClassifier threshold {chosen.fallback}")
     if args.json:
         Path(args.json).write_text(json.dumps({
             "model": str(model), "ambiguity_threshold": ambiguity,
-            "chosen": {"gate": chosen.gate, "fallback": chosen.fallback,
+            "chosen": {"gate": asdict(chosen.gate), "fallback": chosen.fallback,
                        **{name: asdict(f) for name, f in chosen.figures.items()}},
-            "configured": {"gate": current.gate, "fallback": current.fallback,
+            "configured": {"gate": asdict(current.gate), "fallback": current.fallback,
                            **{name: asdict(f) for name, f in current.figures.items()}},
-            "sweep": [{"gate": r.gate, "fallback": r.fallback, **{
+            "sweep": [{"gate": asdict(r.gate), "fallback": r.fallback, **{
                 name: {"intent_accuracy": f.intent_accuracy, "end_to_end_accuracy": f.end_to_end_accuracy,
                        "classroom_coverage": f.classroom_coverage, "classroom_wrong_rate": f.classroom_wrong_rate}
                 for name, f in r.figures.items()}} for r in rows],
@@ -702,14 +740,26 @@ def tune(args: argparse.Namespace) -> int:
     return 0
 
 
-def _configured_thresholds(config: Path = CONFIG_FILE) -> tuple[float, float]:
-    gate = fallback = 0.0
+def _configured_thresholds(config: Path = CONFIG_FILE) -> tuple[Gates, float]:
+    gates, fallback = Gates(0.0, 0.0), 0.0
     for component in yaml.safe_load(config.read_text(encoding="utf-8")).get("pipeline") or []:
         if component.get("name", "").endswith("FaqConfidenceGate"):
-            gate = float(component.get("threshold", 0.5))
+            latin = round(float(component.get("threshold", 0.5)), 2)
+            chinese = component.get("threshold_chinese")
+            gates = Gates(latin, latin if chinese is None else round(float(chinese), 2))
         if component.get("name") == "FallbackClassifier":
             fallback = float(component.get("threshold", 0.3))
-    return round(gate, 2), round(fallback, 2)
+    return gates, round(fallback, 2)
+
+
+def parse_thresholds(value: str) -> tuple[Gates, float]:
+    """"GATE,FALLBACK" (one gate for every message) or "LATIN,CHINESE,FALLBACK"."""
+    numbers = [float(x) for x in value.split(",")]
+    if len(numbers) == 2:
+        return Gates(numbers[0], numbers[0]), numbers[1]
+    if len(numbers) == 3:
+        return Gates(numbers[0], numbers[1]), numbers[2]
+    raise ValueError(f"--thresholds wants GATE,FALLBACK or LATIN,CHINESE,FALLBACK, not {value!r}")
 
 
 # ================================================================== command line
@@ -723,7 +773,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     co.add_argument("--nlu-dir", help=f"the training data to check against (default {NLU_DIR.relative_to(ROOT)})")
     ev = commands.add_parser("evaluate", help="score a trained model on the held-out set")
     ev.add_argument("--model", required=True, help="a trained model, e.g. var/models/advisor.tar.gz")
-    ev.add_argument("--thresholds", help="GATE,FALLBACK: also score with these applied to the raw scores")
+    ev.add_argument("--thresholds", help="GATE,FALLBACK or LATIN,CHINESE,FALLBACK (the gate for messages mostly "
+                                         "in Chinese): also score with these applied to the raw scores")
     ev.add_argument("--json", help="write the figures to this file")
     ev.add_argument("--language", choices=(*LANGUAGES, "all"), default="all", help="which held-out sets")
     ta = commands.add_parser("typed-answers", help="score only the typed answers (no model needed)")

@@ -46,3 +46,25 @@ def test_other_intents_are_untouched(gate: FaqConfidenceGate) -> None:
 def test_threshold_boundary_is_inclusive(gate: FaqConfidenceGate) -> None:
     [result] = gate.process([message("faq", 0.9, 0.5)])
     assert result.data["intent"]["name"] == "faq"
+
+
+def chinese_message(answer_confidence: float) -> Message:
+    m = message("faq", 0.99, answer_confidence)
+    m.data["text"] = "债券基金是什么"
+    return m
+
+
+def test_messages_in_chinese_have_their_own_threshold() -> None:
+    gate = FaqConfidenceGate({"retrieval_intent": "faq", "threshold": 0.3, "threshold_chinese": 0.6})
+    [english] = gate.process([message("faq", 0.99, 0.45)])
+    [chinese] = gate.process([chinese_message(0.45)])
+    assert english.data["intent"]["name"] == "faq"
+    assert chinese.data["intent"]["name"] == "nlu_fallback"
+    [sure] = gate.process([chinese_message(0.65)])
+    assert sure.data["intent"]["name"] == "faq"
+
+
+def test_without_a_chinese_threshold_one_threshold_serves_both() -> None:
+    gate = FaqConfidenceGate({"retrieval_intent": "faq", "threshold": 0.5})
+    assert gate.process([chinese_message(0.45)])[0].data["intent"]["name"] == "nlu_fallback"
+    assert gate.process([chinese_message(0.55)])[0].data["intent"]["name"] == "faq"

@@ -13,8 +13,8 @@ Q = default_questionnaire()
 Outcome, Parse = nlu_eval.Outcome, nlu_eval.Parse
 
 
-def parse(intent="faq", confidence=0.9, margin=0.5, topic="what_is_dca", topic_confidence=0.6) -> Parse:
-    return Parse(text="x", intent=intent, raw_intent=intent, raw_confidence=confidence, margin=margin,
+def parse(intent="faq", confidence=0.9, margin=0.5, topic="what_is_dca", topic_confidence=0.6, text="x") -> Parse:
+    return Parse(text=text, intent=intent, raw_intent=intent, raw_confidence=confidence, margin=margin,
                  topic=topic, topic_confidence=topic_confidence)
 
 
@@ -74,19 +74,29 @@ def test_choose_prefers_the_most_answered_pair_within_the_error_limit():
     chosen = nlu_eval.choose(nlu_eval.sweep({"en": (labels, parses)}, ambiguity=0.0))
     assert chosen.figures["en"].classroom_wrong_rate == 0
     assert chosen.figures["en"].classroom_answered == 2
-    assert 0.3 < chosen.gate <= 0.6
+    assert 0.3 < chosen.gate.latin <= 0.6
 
 
 def test_choose_keeps_every_language_within_the_error_limit():
     """A pair that is fine in English but answers Chinese questions wrong is not feasible."""
     en = [{"text": str(n), "intent": "faq", "topic": "t"} for n in range(2)]
     en_parses = [parse(topic="t", topic_confidence=0.9), parse(topic="t", topic_confidence=0.2)]
-    zh = [{"text": f"z{n}", "intent": "faq", "topic": "t"} for n in range(2)]
-    zh_parses = [parse(topic="t", topic_confidence=0.9), parse(topic="other", topic_confidence=0.5)]
+    zh = [{"text": f"基金{n}", "intent": "faq", "topic": "t"} for n in range(2)]
+    zh_parses = [parse(text="基金0", topic="t", topic_confidence=0.9),
+                 parse(text="基金1", topic="other", topic_confidence=0.5)]
     chosen = nlu_eval.choose(nlu_eval.sweep({"en": (en, en_parses), "zh": (zh, zh_parses)}, ambiguity=0.0))
     assert chosen.figures["zh"].classroom_wrong_rate == 0
-    assert 0.5 < chosen.gate <= 0.9
-    assert chosen.figures["en"].classroom_answered == 1
+    assert 0.5 < chosen.gate.chinese <= 0.9
+    # the Latin-script messages keep their own, lower gate: both English questions are answered
+    assert chosen.gate.latin <= 0.2
+    assert chosen.figures["en"].classroom_answered == 2
+
+
+def test_thresholds_are_given_as_one_gate_or_one_per_script():
+    assert nlu_eval.parse_thresholds("0.4,0.1") == (nlu_eval.Gates(0.4, 0.4), 0.1)
+    assert nlu_eval.parse_thresholds("0.25,0.6,0.1") == (nlu_eval.Gates(0.25, 0.6), 0.1)
+    with pytest.raises(ValueError, match="LATIN,CHINESE,FALLBACK"):
+        nlu_eval.parse_thresholds("0.4")
 
 
 # ------------------------------------------------------------------ typed answers
