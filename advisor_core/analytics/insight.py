@@ -19,7 +19,13 @@ from advisor_core.analytics.csv_style import MACHINE_CSV, CsvStyle
 from advisor_core.analytics.demo_book import DEMO_SEED
 from advisor_core.analytics.lifecycle import lifecycle_frame
 from advisor_core.analytics.rules import CAMPAIGN_RULES, AnalyticsRules
-from advisor_core.analytics.segments import behaviour_features, explain_segments, lookalike_segments
+from advisor_core.analytics.segments import (
+    SegmentRule,
+    behaviour_features,
+    lookalike_segments,
+    rule_text,
+    segment_rules,
+)
 from advisor_core.domain.products import Catalog
 from advisor_core.domain.records import Customer
 
@@ -32,7 +38,8 @@ class CustomerInsight:
     next_best_action: str
     offer_product: str          # "" when the action offers no product
     segment: int
-    segment_rules: tuple[str, ...]
+    segment_rules: tuple[str, ...]          # in the report's English words
+    segment_conditions: tuple[SegmentRule, ...] = ()   # the same rules as conditions, to word per language
 
 
 def customer_insight(customers: Sequence[Customer], customer_id: str, today: dt.date, *,
@@ -48,12 +55,13 @@ def customer_insight(customers: Sequence[Customer], customer_id: str, today: dt.
     stages = lifecycle_frame(book, today, catalog, rules)
     features = behaviour_features(book, today)
     labels = lookalike_segments(features, 5, 0)
-    explained, _ = explain_segments(features, labels)
+    by_segment, _ = segment_rules(features, labels)
     i = ids.index(customer_id)
     segment = int(labels[i])
+    found = tuple(by_segment.get(segment, ()))
     return CustomerInsight(customer_id, str(stages["stage"].iat[i]), float(stages["lifetime_value"].iat[i]),
                            str(stages["next_best_action"].iat[i]), str(stages["offer_product"].iat[i]),
-                           segment, tuple(explained.get(segment, ())))
+                           segment, tuple(rule_text(r) for r in found), found)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ keeps its meaning across runs with the same data and seed.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -154,23 +155,44 @@ def segment_stability(features: pd.DataFrame, n_segments: int = 5, seeds: tuple[
     return float(np.mean(scores)) if scores else 1.0
 
 
+@dataclass(frozen=True)
+class Bound:
+    """One condition of a segment rule: ``low < feature <= high`` (either side may be open)."""
+
+    feature: str
+    low: float | None
+    high: float | None
+
+
+#: A segment rule: its conditions, all of which hold (empty: everyone).
+SegmentRule = tuple[Bound, ...]
+
+
 def explain_segments(
     features: pd.DataFrame, labels: npt.NDArray[np.int64], depth: int = TREE_DEPTH
 ) -> tuple[dict[int, list[str]], float]:
     """Readable rules per segment from a decision tree of ``depth`` fitted to the labels, and the
     share of customers whose segment the rules reproduce (the tree's agreement)."""
+    rules, agreement = segment_rules(features, labels, depth)
+    return {segment: [rule_text(r) for r in found] for segment, found in rules.items()}, agreement
+
+
+def segment_rules(
+    features: pd.DataFrame, labels: npt.NDArray[np.int64], depth: int = TREE_DEPTH
+) -> tuple[dict[int, list[SegmentRule]], float]:
+    """The rules of ``explain_segments`` as conditions, for a caller that words them itself."""
     from sklearn.tree import DecisionTreeClassifier
 
     tree = DecisionTreeClassifier(max_depth=depth, random_state=0, min_samples_leaf=max(5, len(labels) // 200))
     tree.fit(features.to_numpy(dtype=float), labels)
     agreement = float((tree.predict(features.to_numpy(dtype=float)) == labels).mean())
     t = tree.tree_
-    rules: dict[int, list[str]] = {int(k): [] for k in np.unique(labels)}
+    rules: dict[int, list[SegmentRule]] = {int(k): [] for k in np.unique(labels)}
 
     def walk(node: int, bounds: dict[str, list[float | None]]) -> None:
         if t.children_left[node] == -1:
             segment = int(tree.classes_[int(np.argmax(t.value[node][0]))])
-            rules[segment].append(_rule_text(bounds))
+            rules[segment].append(tuple(Bound(name, low, high) for name, (low, high) in bounds.items()))
             return
         name = features.columns[t.feature[node]]
         threshold = float(t.threshold[node])
@@ -182,14 +204,19 @@ def explain_segments(
     return rules, agreement
 
 
-def _rule_text(bounds: dict[str, list[float | None]]) -> str:
+def is_money(feature: str) -> bool:
+    return feature in _MONEY
+
+
+def rule_text(rule: SegmentRule) -> str:
+    """A rule in the report's words: "monthly transfers > 3.5 and deposits <= 50,000"."""
     parts = []
-    for name, (low, high) in bounds.items():
-        words = name.replace("_", " ")
-        if low is not None:
-            parts.append(f"{words} > {_number(name, low)}")
-        if high is not None:
-            parts.append(f"{words} <= {_number(name, high)}")
+    for bound in rule:
+        words = bound.feature.replace("_", " ")
+        if bound.low is not None:
+            parts.append(f"{words} > {_number(bound.feature, bound.low)}")
+        if bound.high is not None:
+            parts.append(f"{words} <= {_number(bound.feature, bound.high)}")
     return " and ".join(parts) if parts else "everyone"
 
 

@@ -372,3 +372,31 @@ def test_every_stage_and_next_best_action_has_a_text_in_every_language():
         texts = default_texts(language)
         assert all(texts.has(f"stage.{s}") for s in STAGES)
         assert all(texts.has(f"next_action.{a}") for a in NEXT_BEST_ACTIONS)
+
+
+def test_an_advisor_working_in_chinese_reads_the_segment_rule_in_chinese(fake_uow):
+    from advisor_core.analytics.demo_book import generate_demo_book
+
+    customers = generate_demo_book(60, today=FIXED_NOW.date())
+    seed(fake_uow, *customers)
+    ref = customers[7].customer_id
+    _, english = ask(advisor.AdvisorCustomerSummary, advisor_token(), customer_ref=ref)
+    _, chinese = ask(advisor.AdvisorCustomerSummary, advisor_token(), customer_ref=ref, language="zh-CN")
+
+    en_rule = re.search(r"Look-alike segment (\d+): (.+?)\.(?:\n|$)", all_text(english))
+    zh_rule = re.search(r"相似客群(\d+)：(.+?)。", all_text(chinese))
+    assert en_rule and zh_rule, (all_text(english), all_text(chinese))
+    assert en_rule.group(1) == zh_rule.group(1)              # the same segment, worded per language
+    assert re.search(r"[a-z]+ (>|<=) [\d,.]+", en_rule.group(2))
+    assert not re.search(r"[A-Za-z_]", zh_rule.group(2)), zh_rule.group(2)   # no feature ids, no "and"
+    assert re.search(r"(高于|不超过)", zh_rule.group(2))
+
+
+def test_segment_rules_are_worded_from_their_conditions():
+    from advisor_core.analytics.segments import Bound
+    from advisor_core.domain.texts import default_texts
+
+    rule = (Bound("monthly_transfers", 3.5, None), Bound("deposits", None, 50000.0))
+    assert advisor.segment_rule_words(rule, default_texts("en")) == "monthly transfers > 3.5 and deposits <= 50,000"
+    assert advisor.segment_rule_words(rule, default_texts("zh-CN")) == "月转账笔数高于3.5且存款不超过5万元"
+    assert advisor.segment_rule_words((), default_texts("zh-CN")) == "所有客户"
