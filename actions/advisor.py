@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import AdvisorAction, DomainDict, Events, blocking, identify, texts_for
 from actions.wiring import Services
-from advisor_core.analytics.segments import SegmentRule, is_money
+from advisor_core.analytics.segments import RuleWords, SegmentRule, rule_text
 from advisor_core.domain.texts import Texts, default_texts
 from advisor_core.errors import CustomerNotFound, UnknownProductError
 from advisor_core.services.advisor import (
@@ -114,7 +114,7 @@ class AdvisorCustomerSummary(AdvisorOnlyAction):
             value = texts.money(Decimal(round(insight.lifetime_value)))
             lines.append(texts.render("advisor.lifecycle", stage=texts.render(f"stage.{insight.stage}"), value=value,
                                       action=texts.render(f"next_action.{insight.next_best_action}"), offer=offer))
-            rules = (separator.join(segment_rule_words(rule, texts) for rule in insight.segment_conditions)
+            rules = (separator.join(segment_rule_words(rule, texts) for rule in insight.segment_rules)
                      or texts.render("advisor.segment_no_rule"))
             lines.append(texts.render("advisor.segment", segment=insight.segment, rules=rules))
         dispatcher.utter_message(text="\n".join(lines))
@@ -151,19 +151,12 @@ class AdvisorExplainRecommendation(AdvisorOnlyAction):
 
 def segment_rule_words(rule: SegmentRule, texts: Texts) -> str:
     """A look-alike segment's rule in the advisor's language ("月转账笔数高于3.5且存款不超过5万元")."""
-    def value(feature: str, number: float) -> str:
-        if is_money(feature):
-            return texts.money(Decimal(round(number)))
-        return f"{number:.1f}".rstrip("0").rstrip(".")
-
-    parts = []
-    for bound in rule:
-        feature = texts.render(f"feature.{bound.feature}")
-        if bound.low is not None:
-            parts.append(texts.render("advisor.rule_above", feature=feature, value=value(bound.feature, bound.low)))
-        if bound.high is not None:
-            parts.append(texts.render("advisor.rule_at_most", feature=feature, value=value(bound.feature, bound.high)))
-    return texts.render("advisor.rule_and").join(parts) if parts else texts.render("advisor.rule_everyone")
+    return rule_text(rule, RuleWords(
+        feature=lambda f: texts.render(f"feature.{f}"),
+        above=lambda f, v: texts.render("advisor.rule_above", feature=f, value=v),
+        at_most=lambda f, v: texts.render("advisor.rule_at_most", feature=f, value=v),
+        joiner=texts.render("advisor.rule_and"), everyone=texts.render("advisor.rule_everyone"),
+        money=lambda v: texts.money(Decimal(round(v)))))
 
 
 class AdvisorCampaignList(AdvisorOnlyAction):

@@ -23,7 +23,6 @@ from advisor_core.analytics.segments import (
     SegmentRule,
     behaviour_features,
     lookalike_segments,
-    rule_text,
     segment_rules,
 )
 from advisor_core.domain.products import Catalog
@@ -38,8 +37,7 @@ class CustomerInsight:
     next_best_action: str
     offer_product: str          # "" when the action offers no product
     segment: int
-    segment_rules: tuple[str, ...]          # in the report's English words
-    segment_conditions: tuple[SegmentRule, ...] = ()   # the same rules as conditions, to word per language
+    segment_rules: tuple[SegmentRule, ...]  # worded by the reader (segments.rule_text)
 
 
 def customer_insight(customers: Sequence[Customer], customer_id: str, today: dt.date, *,
@@ -58,10 +56,9 @@ def customer_insight(customers: Sequence[Customer], customer_id: str, today: dt.
     by_segment, _ = segment_rules(features, labels)
     i = ids.index(customer_id)
     segment = int(labels[i])
-    found = tuple(by_segment.get(segment, ()))
     return CustomerInsight(customer_id, str(stages["stage"].iat[i]), float(stages["lifetime_value"].iat[i]),
                            str(stages["next_best_action"].iat[i]), str(stages["offer_product"].iat[i]),
-                           segment, tuple(rule_text(r) for r in found), found)
+                           segment, tuple(by_segment.get(segment, ())))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ keeps its meaning across runs with the same data and seed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -204,26 +205,37 @@ def segment_rules(
     return rules, agreement
 
 
-def is_money(feature: str) -> bool:
-    return feature in _MONEY
+@dataclass(frozen=True)
+class RuleWords:
+    """How one reader words a segment rule: feature names, the two conditions, money amounts."""
+
+    feature: Callable[[str], str]           # feature id -> its name
+    above: Callable[[str, str], str]        # (name, value) -> "name > value"
+    at_most: Callable[[str, str], str]      # (name, value) -> "name <= value"
+    joiner: str
+    everyone: str                           # a rule without conditions
+    money: Callable[[float], str]
 
 
-def rule_text(rule: SegmentRule) -> str:
-    """A rule in the report's words: "monthly transfers > 3.5 and deposits <= 50,000"."""
+#: The analysis report's words: "monthly transfers > 3.5 and deposits <= 50,000".
+REPORT_RULE_WORDS = RuleWords(feature=lambda f: f.replace("_", " "), above=lambda f, v: f"{f} > {v}",
+                              at_most=lambda f, v: f"{f} <= {v}", joiner=" and ", everyone="everyone",
+                              money=lambda v: f"{v:,.0f}")
+
+
+def rule_text(rule: SegmentRule, words: RuleWords = REPORT_RULE_WORDS) -> str:
+    """A rule in ``words`` (the report's English unless given)."""
+    def value(feature: str, number: float) -> str:
+        return words.money(number) if feature in _MONEY else f"{number:.1f}".rstrip("0").rstrip(".")
+
     parts = []
     for bound in rule:
-        words = bound.feature.replace("_", " ")
+        name = words.feature(bound.feature)
         if bound.low is not None:
-            parts.append(f"{words} > {_number(bound.feature, bound.low)}")
+            parts.append(words.above(name, value(bound.feature, bound.low)))
         if bound.high is not None:
-            parts.append(f"{words} <= {_number(bound.feature, bound.high)}")
-    return " and ".join(parts) if parts else "everyone"
-
-
-def _number(name: str, value: float) -> str:
-    if name in _MONEY:
-        return f"{value:,.0f}"
-    return f"{value:.1f}".rstrip("0").rstrip(".")
+            parts.append(words.at_most(name, value(bound.feature, bound.high)))
+    return words.joiner.join(parts) if parts else words.everyone
 
 
 def segment_profiles(book: pd.DataFrame, labels: npt.NDArray[np.int64], lifetime_value: npt.NDArray[np.float64],
