@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import inspect
 import json
 import logging
@@ -159,6 +160,13 @@ class Parse:
     topic: str | None              # the ResponseSelector's pick inside faq (faq/<topic> -> <topic>)
     topic_confidence: float
 
+    @functools.cached_property
+    def mostly_chinese(self) -> bool:
+        """Which of the gate's thresholds applies (asked once per message, not once per sweep row)."""
+        from advisor_core.domain.language import mostly_chinese
+
+        return mostly_chinese(self.text)
+
 
 def read_parse(result: dict[str, Any]) -> Parse:
     ranking = [r for r in result.get("intent_ranking") or [] if r.get("name") != FALLBACK]
@@ -184,10 +192,8 @@ class Gates:
     latin: float
     chinese: float
 
-    def for_text(self, text: str) -> float:
-        from advisor_core.domain.language import mostly_chinese
-
-        return self.chinese if mostly_chinese(text) else self.latin
+    def for_parse(self, parse: Parse) -> float:
+        return self.chinese if parse.mostly_chinese else self.latin
 
     def __str__(self) -> str:
         return f"{self.latin}/{self.chinese}"
@@ -197,7 +203,7 @@ def decide(parse: Parse, gate: float | Gates, fallback: float, ambiguity: float)
     """The intent the pipeline would give with these thresholds: the FaqConfidenceGate (classroom
     answer confidence) then the FallbackClassifier (intent confidence and ambiguity)."""
     if isinstance(gate, Gates):
-        gate = gate.for_text(parse.text)
+        gate = gate.for_parse(parse)
     if parse.raw_intent == RETRIEVAL_INTENT and parse.topic_confidence < gate:
         return FALLBACK
     if parse.raw_confidence < fallback or parse.margin < ambiguity:
@@ -641,15 +647,15 @@ class SweepRow:
 
 def sweep(dev: dict[str, tuple[Sequence[dict[str, Any]], Sequence[Parse]]], ambiguity: float) -> list[SweepRow]:
     """Every (Latin gate, Chinese gate, fallback) on the SWEEP grid, scored on each DEV set."""
-    rows = []
-    for fallback in SWEEP:
-        for latin in SWEEP:
-            for chinese in SWEEP:
-                gates = Gates(latin, chinese)
-                rows.append(SweepRow(gates, fallback, {
-                    name: intent_figures(labelled, [(decide(p, gates, fallback, ambiguity), p.topic) for p in parses])
-                    for name, (labelled, parses) in dev.items()}))
-    return rows
+    return [score_row(dev, Gates(latin, chinese), fallback, ambiguity)
+            for fallback in SWEEP for latin in SWEEP for chinese in SWEEP]
+
+
+def score_row(dev: dict[str, tuple[Sequence[dict[str, Any]], Sequence[Parse]]], gates: Gates, fallback: float,
+              ambiguity: float) -> SweepRow:
+    return SweepRow(gates, fallback, {
+        name: intent_figures(labelled, [(decide(p, gates, fallback, ambiguity), p.topic) for p in parses])
+        for name, (labelled, parses) in dev.items()})
 
 
 def choose(rows: Sequence[SweepRow]) -> SweepRow:
@@ -717,9 +723,7 @@ def tune(args: argparse.Namespace) -> int:
     gate_now, fallback_now = _configured_thresholds()
     current = next((r for r in rows if r.gate == gate_now and r.fallback == fallback_now), None)
     if current is None:  # configured off the grid: score it on its own
-        current = SweepRow(gate_now, fallback_now, {
-            name: intent_figures(labelled, [(decide(p, gate_now, fallback_now, ambiguity), p.topic) for p in parses])
-            for name, (labelled, parses) in dev.items()})
+        current = score_row(dev, gate_now, fallback_now, ambiguity)
     for title, row in (("configured now", current), ("chosen", chosen)):
         for name, figures in row.figures.items():
             print_intent_figures(figures, f"DEV {name}, {title}: gate {row.gate} / fallback {row.fallback}")
