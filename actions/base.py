@@ -54,7 +54,13 @@ def metadata_of(tracker: Tracker) -> dict[str, Any]:
 
 def identify(tracker: Tracker) -> Identity:
     """Only a verified auth_token says who this is; ids typed or put in metadata are ignored."""
-    return verify_token(metadata_of(tracker).get("auth_token"), services().jwt_secret)
+    return identity_in(metadata_of(tracker))
+
+
+def identity_in(metadata: object) -> Identity:
+    """Who a message's metadata signs in: its verified ``auth_token``, or a guest."""
+    token = metadata.get("auth_token") if isinstance(metadata, dict) else None
+    return verify_token(token, services().jwt_secret)
 
 
 # Intents whose rules answer a message inside a form before the form asks its question again.

@@ -16,6 +16,7 @@ from actions.base import (
     blocking,
     buttons,
     identify,
+    identity_in,
     language,
     remembered_key,
     texts_for,
@@ -23,7 +24,6 @@ from actions.base import (
 from actions.wiring import Services
 from advisor_core.domain.sessions import CARRY_OVER_SLOTS, carried_over  # noqa: F401 (tests read it here)
 from advisor_core.domain.texts import Texts
-from advisor_core.identity import verify_token
 from advisor_core.services.assessments import current_assessment
 from advisor_core.services.handoffs import open_ticket
 from advisor_core.services.preferences import remembered_language
@@ -59,9 +59,7 @@ async def _language_of_last_visit(tracker: Tracker, svc: Services) -> Events:
     slot session_started_metadata). That message's own language signal - the client's metadata,
     a request, Chinese text - is applied after this and wins.
     """
-    metadata = tracker.get_slot("session_started_metadata")
-    token = metadata.get("auth_token") if isinstance(metadata, dict) else None
-    customer_id = verify_token(token, svc.jwt_secret).customer_id
+    customer_id = identity_in(tracker.get_slot("session_started_metadata")).customer_id
     if customer_id is None:
         return []
     stored = await blocking(remembered_language, svc.uow_factory(), customer_id)
